@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `flotilla` command line.
+import '../src/cli/main.ts';

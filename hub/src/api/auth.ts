@@ -1,0 +1,40 @@
+// Authentication of API requests: a bearer token (or the flotilla.token cookie) naming a live
+// session, checked before any route that is not public; then the route's declared RBAC check.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { permissionDenied, unauthenticated } from '@flotilla/shared';
+import { sessionAccount } from '../store/accounts.ts';
+import type { HubContext } from './context.ts';
+import { authorize, type RouteAccess } from './rbac.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated account ('' until authenticated). */
+    account: string;
+  }
+}
+
+/** The bearer token of a request, from the Authorization header or the flotilla.token cookie. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  const cookie = request.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith('flotilla.token='));
+  return cookie ? decodeURIComponent(cookie.slice('flotilla.token='.length)) : undefined;
+}
+
+/** The preHandler that authenticates users and enforces a route's declared access. */
+export function accessHook(ctx: HubContext) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const access = request.routeOptions.config as RouteAccess;
+    if (access.public || access.agent) return;
+    const token = bearerToken(request);
+    if (!token) throw unauthenticated();
+    const account = await sessionAccount(ctx.pool, token);
+    if (!account) throw unauthenticated('the token is invalid or expired: log in again');
+    request.account = account;
+    if (access.rbac) {
+      const object = (request.params as { name?: string } | undefined)?.name ?? '*';
+      const decision = authorize(account, access.rbac.resource, access.rbac.action, object);
+      if (!decision.allowed) throw permissionDenied(`permission denied: ${decision.reason}`);
+    }
+  };
+}

@@ -1,0 +1,211 @@
+// Applications (Argo CD Application objects, YAML or JSON): create, update, get, list, delete,
+// sync, refresh, resource tree and events. Writes that change what a cluster must run bump its
+// revision in the same transaction, so its agent hears of them.
+import type { FastifyPluginAsync } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import { FlotillaError, alreadyExists, invalidInput, notFound, validateApplication, type Application } from '@flotilla/shared';
+import type { HubContext } from '../context.ts';
+import { withTransaction, type Queryable } from '../../store/db.ts';
+import {
+  deleteApplicationRow, getApplication, insertApplication, listApplications, primarySource, setDeletion, setOperation, updateApplicationSpec,
+  type ApplicationWrite, type PendingOperation,
+} from '../../store/applications.ts';
+import { assignmentOf, recordAssignment } from '../../store/assignments.ts';
+import { connectionState, getCluster, getClusterByServer, listClusters } from '../../store/clusters.ts';
+import { getProject } from '../../store/projects.ts';
+import { recordAudit } from '../../store/audit.ts';
+import { listEvents } from '../../store/status.ts';
+import { normalizeRepoUrl } from '../../repo/repo-url.ts';
+import { presentApplication } from '../present-application.ts';
+import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
+
+const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: Type.Optional(Type.String()) });
+const CreateQuery = Type.Object({ upsert: Type.Optional(Type.Boolean()) });
+const DeleteQuery = Type.Object({
+  cascade: Type.Optional(Type.Boolean()),
+  propagationPolicy: Type.Optional(Type.Union([Type.Literal('foreground'), Type.Literal('background')])),
+});
+const RefreshQuery = Type.Object({ hard: Type.Optional(Type.Boolean()) });
+const ApplicationBody = Type.Object({}, { additionalProperties: true, description: 'an Argo CD Application (argoproj.io/v1alpha1), as JSON or YAML' });
+
+/** Checks an Application body and resolves its project and destination cluster (400 with field paths). */
+async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Promise<ApplicationWrite> {
+  const validated = validateApplication(body);
+  if (!validated.ok) {
+    throw invalidInput(`invalid Application: ${validated.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, validated.errors);
+  }
+  const app: Application = validated.value;
+  if (nameFromPath !== undefined && app.metadata.name !== nameFromPath) {
+    throw invalidInput(`metadata.name "${app.metadata.name}" does not match the name in the path "${nameFromPath}"`, [{ path: 'metadata.name', message: 'must match the path' }]);
+  }
+  const project = app.spec.project ?? 'default';
+  if (!(await getProject(db, project))) throw invalidInput(`project "${project}" does not exist`, [{ path: 'spec.project', message: 'no such project' }]);
+  const dest = app.spec.destination;
+  if (dest.name === 'hub' || dest.server === 'https://kubernetes.default.svc') {
+    throw invalidInput('applying to the hub itself (destination "hub", app of apps) is not supported yet', [{ path: dest.name ? 'spec.destination.name' : 'spec.destination.server', message: 'not supported yet' }]);
+  }
+  const cluster = dest.name ? await getCluster(db, dest.name) : dest.server ? await getClusterByServer(db, dest.server) : undefined;
+  if (!cluster) {
+    const known = (await listClusters(db)).map((c) => c.name);
+    const path = dest.name ? 'spec.destination.name' : 'spec.destination.server';
+    throw invalidInput(`destination cluster ${JSON.stringify(dest.name ?? dest.server)} is not registered (registered: ${known.join(', ') || 'none'})`, [{ path, message: 'no such cluster' }]);
+  }
+  const { labels, annotations, finalizers } = app.metadata as { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+  const spec = { ...app.spec, project } as unknown as ApplicationWrite['spec'];
+  return {
+    name: app.metadata.name,
+    project,
+    metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}), ...(finalizers ? { finalizers } : {}) },
+    spec,
+    clusterId: cluster.id,
+    repoUrl: normalizeRepoUrl(primarySource(spec).repoURL),
+  };
+}
+
+/** /api/v1/applications. */
+export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
+  const unknownAfter = ctx.settings.heartbeatIntervalMs * ctx.settings.missedHeartbeats;
+  const present = async (name: string) => {
+    const record = await getApplication(ctx.pool, name);
+    if (!record) throw notFound('application', name);
+    const cluster = await getCluster(ctx.pool, record.clusterName);
+    return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter));
+  };
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>('/', {
+    config: { rbac: { resource: 'applications', action: 'get' } },
+    schema: { summary: 'List applications', tags: ['applications'], querystring: ListQuery },
+  }, async (request) => {
+    const cluster = request.query.cluster ? await getCluster(ctx.pool, request.query.cluster) : undefined;
+    if (request.query.cluster && !cluster) return { items: [] };
+    const items = await listApplications(ctx.pool, { clusterId: cluster?.id, projects: request.query.project ? [request.query.project] : undefined });
+    return { items: items.map((a) => presentApplication(a)) };
+  });
+
+  app.get<{ Params: Static<typeof NameParams> }>('/:name', {
+    config: { rbac: { resource: 'applications', action: 'get' } },
+    schema: { summary: 'Get an application with its status', tags: ['applications'], params: NameParams, response: errorResponses },
+  }, async (request) => present(request.params.name));
+
+  app.post<{ Body: unknown; Querystring: Static<typeof CreateQuery> }>('/', {
+    config: { rbac: { resource: 'applications', action: 'create' } },
+    schema: { summary: 'Create an application from an Argo CD Application object (JSON or YAML)', tags: ['applications'], body: ApplicationBody, querystring: CreateQuery, response: errorResponses },
+  }, async (request, reply) => {
+    const write = await toWrite(ctx.pool, request.body);
+    const created = await withTransaction(ctx.pool, async (db) => {
+      if (await insertApplication(db, write)) {
+        await recordAssignment(db, write.clusterId, write.name, assignmentOf((await getApplication(db, write.name))!));
+        return true;
+      }
+      if (!request.query.upsert) throw alreadyExists('application', write.name);
+      await update(db, write);
+      return false;
+    });
+    await recordAudit(ctx.pool, { actor: request.account, action: created ? 'create' : 'update', resource: 'applications', object: write.name, detail: { cluster: write.clusterId } });
+    ctx.refreshInBackground([write.name]);
+    return reply.status(created ? 201 : 200).send(await present(write.name));
+  });
+
+  app.put<{ Params: Static<typeof NameParams>; Body: unknown }>('/:name', {
+    config: { rbac: { resource: 'applications', action: 'update' } },
+    schema: { summary: 'Replace an application', tags: ['applications'], params: NameParams, body: ApplicationBody, response: errorResponses },
+  }, async (request) => {
+    const write = await toWrite(ctx.pool, request.body, request.params.name);
+    await withTransaction(ctx.pool, async (db) => {
+      if (!(await getApplication(db, write.name, { forUpdate: true }))) throw notFound('application', write.name);
+      await update(db, write);
+    });
+    await recordAudit(ctx.pool, { actor: request.account, action: 'update', resource: 'applications', object: write.name, detail: {} });
+    ctx.refreshInBackground([write.name]);
+    return present(write.name);
+  });
+
+  app.delete<{ Params: Static<typeof NameParams>; Querystring: Static<typeof DeleteQuery> }>('/:name', {
+    config: { rbac: { resource: 'applications', action: 'delete' } },
+    schema: { summary: 'Delete an application; with cascade (the default) its agent deletes its resources first', tags: ['applications'], params: NameParams, querystring: DeleteQuery, response: errorResponses },
+  }, async (request) => {
+    const cascade = request.query.cascade ?? true;
+    const state = await withTransaction(ctx.pool, async (db) => {
+      const current = await getApplication(db, request.params.name, { forUpdate: true });
+      if (!current) throw notFound('application', request.params.name);
+      if (!cascade) {
+        await deleteApplicationRow(db, current.name);
+        await recordAssignment(db, current.clusterId, current.name, null);
+        return 'deleted';
+      }
+      await setDeletion(db, current.name, { cascade: true, propagationPolicy: request.query.propagationPolicy ?? 'foreground' });
+      await recordAssignment(db, current.clusterId, current.name, assignmentOf((await getApplication(db, current.name))!));
+      return 'deleting';
+    });
+    await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'applications', object: request.params.name, detail: { cascade } });
+    return { name: request.params.name, state };
+  });
+
+  app.post<{ Params: Static<typeof NameParams>; Body: Static<typeof SyncBody> | undefined }>('/:name/sync', {
+    config: { rbac: { resource: 'applications', action: 'sync' } },
+    schema: { summary: 'Start a sync operation (run once by the agent)', tags: ['applications'], params: NameParams, body: Type.Optional(SyncBody), response: errorResponses },
+  }, async (request) => {
+    const body = request.body ?? {};
+    const operation: PendingOperation = {
+      id: randomUUID(),
+      kind: 'sync',
+      initiatedBy: request.account,
+      ...(body.prune !== undefined ? { prune: body.prune } : {}),
+      ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
+      ...(body.syncOptions ? { syncOptions: body.syncOptions } : {}),
+      ...(body.revision ? { revision: body.revision } : {}),
+    };
+    await withTransaction(ctx.pool, async (db) => {
+      const current = await getApplication(db, request.params.name, { forUpdate: true });
+      if (!current) throw notFound('application', request.params.name);
+      if (current.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${current.name}" is being deleted`);
+      if (current.operation) throw new FlotillaError('FLT_ERR_CONFLICT', `another operation (${current.operation.kind} ${current.operation.id}) is already in progress`);
+      await setOperation(db, current.name, operation);
+      await db.query('INSERT INTO operations (id, app_name, kind, spec, initiated_by) VALUES ($1, $2, $3, $4, $5)', [operation.id, current.name, operation.kind, operation, request.account]);
+      await recordAssignment(db, current.clusterId, current.name, assignmentOf({ ...current, operation }));
+    });
+    await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: request.params.name, detail: { operation: operation.id } });
+    return { operation, application: await present(request.params.name) };
+  });
+
+  app.post<{ Params: Static<typeof NameParams>; Querystring: Static<typeof RefreshQuery> }>('/:name/refresh', {
+    config: { rbac: { resource: 'applications', action: 'get' } },
+    schema: { summary: 'Refresh from Git now (resolve the revision, render if it changed) and answer the result', tags: ['applications'], params: NameParams, querystring: RefreshQuery, response: errorResponses },
+  }, async (request) => {
+    const current = await getApplication(ctx.pool, request.params.name);
+    if (!current) throw notFound('application', request.params.name);
+    await ctx.repo.refresh([current]);
+    return present(request.params.name);
+  });
+
+  app.get<{ Params: Static<typeof NameParams> }>('/:name/resource-tree', {
+    config: { rbac: { resource: 'applications', action: 'get' } },
+    schema: { summary: "The application's live resources and their parents, as its agent reported them", tags: ['applications'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const current = await getApplication(ctx.pool, request.params.name);
+    if (!current) throw notFound('application', request.params.name);
+    return { nodes: (current.status?.status as { resources?: unknown[] } | undefined)?.resources ?? [] };
+  });
+
+  app.get<{ Params: Static<typeof NameParams> }>('/:name/events', {
+    config: { rbac: { resource: 'applications', action: 'get' } },
+    schema: { summary: "Events the application's agent reported", tags: ['applications'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const current = await getApplication(ctx.pool, request.params.name);
+    if (!current) throw notFound('application', request.params.name);
+    return { items: await listEvents(ctx.pool, current.clusterId, current.name) };
+  });
+};
+
+/** Applies an update; logs a removal on the old cluster when the destination moved. */
+async function update(db: Queryable, write: ApplicationWrite): Promise<void> {
+  const before = (await getApplication(db, write.name))!;
+  const beforeSource = primarySource(before.spec);
+  const afterSource = primarySource(write.spec);
+  const sourceChanged = JSON.stringify(beforeSource) !== JSON.stringify(afterSource) || (before.spec.sources?.length ?? 0) !== (write.spec.sources?.length ?? 0);
+  await updateApplicationSpec(db, write, sourceChanged);
+  const after = (await getApplication(db, write.name))!;
+  if (before.clusterId !== after.clusterId) await recordAssignment(db, before.clusterId, write.name, null);
+  await recordAssignment(db, after.clusterId, write.name, assignmentOf(after));
+}

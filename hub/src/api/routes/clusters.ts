@@ -1,0 +1,105 @@
+// Cluster registration: add (with a one-time bootstrap token and the agent install command),
+// list, get, remove, issue a new bootstrap token, and revoke every credential of a cluster.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { alreadyExists, notFound, FlotillaError } from '@flotilla/shared';
+import type { HubContext } from '../context.ts';
+import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, type ClusterRecord } from '../../store/clusters.ts';
+import { notifyRevoked } from '../../store/assignments.ts';
+import { recordAudit } from '../../store/audit.ts';
+import { ClusterCreateBody, NameParams, errorResponses } from '../schemas.ts';
+
+/** The JSON form of a cluster, with its connection state. */
+export function presentCluster(cluster: ClusterRecord, ctx: HubContext, now = new Date()) {
+  return {
+    name: cluster.name,
+    labels: cluster.labels,
+    server: cluster.serverUrl,
+    info: {
+      connectionState: connectionState(cluster, now, ctx.settings.heartbeatIntervalMs * ctx.settings.missedHeartbeats),
+      agent: cluster.agentInfo,
+      applicationsCount: cluster.applications,
+      revision: cluster.revision,
+      ackedRevision: cluster.ackedRevision,
+      lastSeenAt: cluster.lastSeenAt?.toISOString() ?? null,
+    },
+    createdAt: cluster.createdAt.toISOString(),
+  };
+}
+
+/** The command that installs an agent for a cluster. */
+export function installCommand(hubUrl: string, token: string): string {
+  return `npx flotilla-agent --hub ${hubUrl} --token ${token} --kubeconfig <path to the cluster's kubeconfig>`;
+}
+
+/** /api/v1/clusters. */
+export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
+  app.get('/', { config: { rbac: { resource: 'clusters', action: 'get' } }, schema: { summary: 'List clusters', tags: ['clusters'] } }, async () => {
+    const now = new Date();
+    return { items: (await listClusters(ctx.pool)).map((c) => presentCluster(c, ctx, now)) };
+  });
+
+  app.get<{ Params: Static<typeof NameParams> }>('/:name', {
+    config: { rbac: { resource: 'clusters', action: 'get' } },
+    schema: { summary: 'Get a cluster', tags: ['clusters'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const cluster = await getCluster(ctx.pool, request.params.name);
+    if (!cluster) throw notFound('cluster', request.params.name);
+    return presentCluster(cluster, ctx);
+  });
+
+  app.post<{ Body: Static<typeof ClusterCreateBody> }>('/', {
+    config: { rbac: { resource: 'clusters', action: 'create' } },
+    schema: { summary: 'Register a cluster; answers a one-time bootstrap token for its agent', tags: ['clusters'], body: ClusterCreateBody, response: errorResponses },
+  }, async (request, reply) => {
+    const { name, labels = {} } = request.body;
+    if (name === 'hub') throw new FlotillaError('FLT_ERR_INVALID_INPUT', 'the cluster name "hub" is reserved for the hub itself', [{ path: 'body.name', message: 'reserved' }]);
+    const cluster = await createCluster(ctx.pool, name, labels);
+    if (!cluster) throw alreadyExists('cluster', name);
+    const token = await issueBootstrapToken(ctx.pool, cluster.id, ctx.settings.bootstrapTokenTtlSeconds);
+    await recordAudit(ctx.pool, { actor: request.account, action: 'create', resource: 'clusters', object: name, detail: { labels } });
+    return reply.status(201).send({
+      cluster: presentCluster(cluster, ctx),
+      bootstrapToken: token.token,
+      expiresAt: token.expiresAt.toISOString(),
+      installCommand: installCommand(ctx.settings.externalUrl, token.token),
+    });
+  });
+
+  app.post<{ Params: Static<typeof NameParams> }>('/:name/bootstrap-token', {
+    config: { rbac: { resource: 'clusters', action: 'update' } },
+    schema: { summary: 'Issue a new one-time bootstrap token for a cluster', tags: ['clusters'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const cluster = await getCluster(ctx.pool, request.params.name);
+    if (!cluster) throw notFound('cluster', request.params.name);
+    const token = await issueBootstrapToken(ctx.pool, cluster.id, ctx.settings.bootstrapTokenTtlSeconds);
+    await recordAudit(ctx.pool, { actor: request.account, action: 'issue-token', resource: 'clusters', object: cluster.name, detail: {} });
+    return { bootstrapToken: token.token, expiresAt: token.expiresAt.toISOString(), installCommand: installCommand(ctx.settings.externalUrl, token.token) };
+  });
+
+  app.post<{ Params: Static<typeof NameParams> }>('/:name/revoke', {
+    config: { rbac: { resource: 'clusters', action: 'update' } },
+    schema: { summary: "Revoke every token of a cluster and disconnect its agent", tags: ['clusters'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const cluster = await getCluster(ctx.pool, request.params.name);
+    if (!cluster) throw notFound('cluster', request.params.name);
+    const revoked = await revokeClusterTokens(ctx.pool, cluster.id);
+    await notifyRevoked(ctx.pool, cluster.id);
+    await recordAudit(ctx.pool, { actor: request.account, action: 'revoke', resource: 'clusters', object: cluster.name, detail: { revoked } });
+    return { revoked };
+  });
+
+  app.delete<{ Params: Static<typeof NameParams> }>('/:name', {
+    config: { rbac: { resource: 'clusters', action: 'delete' } },
+    schema: { summary: 'Remove a cluster (refused while applications target it)', tags: ['clusters'], params: NameParams, response: errorResponses },
+  }, async (request) => {
+    const cluster = await getCluster(ctx.pool, request.params.name);
+    if (!cluster) throw notFound('cluster', request.params.name);
+    await revokeClusterTokens(ctx.pool, cluster.id);
+    const result = await deleteCluster(ctx.pool, request.params.name);
+    if (result === 'in-use') throw new FlotillaError('FLT_ERR_CONFLICT', `cluster "${cluster.name}" is the destination of ${cluster.applications} application(s): delete or move them first`);
+    await notifyRevoked(ctx.pool, cluster.id);
+    await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'clusters', object: cluster.name, detail: {} });
+    return { deleted: true };
+  });
+};

@@ -1,0 +1,29 @@
+// Git push webhooks (GitHub, GitLab, Gitea, Bitbucket Server): verified against the configured
+// secret, then every application whose repository matches is refreshed at once.
+import type { FastifyPluginAsync } from 'fastify';
+import type { HubContext } from '../context.ts';
+import { parsePushWebhook } from '../../repo/webhook.ts';
+import { normalizeRepoUrl } from '../../repo/repo-url.ts';
+
+/** POST /api/webhook. */
+export const webhookRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.post('/api/webhook', {
+    config: { public: true },
+    schema: { summary: 'Git push webhook; refreshes the applications of the pushed repository', tags: ['webhooks'] },
+  }, async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const result = parsePushWebhook(request.headers, body, ctx.settings.webhookSecrets);
+    if (result.kind === 'rejected') {
+      request.log.warn({ reason: result.reason }, 'webhook rejected');
+      return reply.status(result.status).send({ error: { code: result.status === 401 ? 'FLT_ERR_UNAUTHENTICATED' : 'FLT_ERR_INVALID_INPUT', message: result.reason } });
+    }
+    if (result.kind === 'ignored') return { refreshed: [], ignored: result.reason };
+    const urls = [...new Set(result.repoUrls.map(normalizeRepoUrl))];
+    const apps = (await ctx.pool.query<{ name: string }>('SELECT name FROM applications WHERE repo_url = ANY($1) ORDER BY name', [urls])).rows.map((r) => r.name);
+    ctx.log.info({ provider: result.provider, repos: urls, ref: result.ref, apps: apps.length }, 'webhook: refreshing');
+    ctx.refreshInBackground(apps);
+    return { refreshed: apps };
+  });
+};

@@ -1,0 +1,48 @@
+// Schemas of API bodies and answers (TypeBox, so they validate requests and feed OpenAPI alike).
+import { Type } from '@sinclair/typebox';
+
+/** Every error answer. */
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    issues: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  }),
+});
+
+/** Standard error answers, by status, referencing the shared schema. */
+export const errorResponses = Object.fromEntries([400, 401, 403, 404, 409].map((s) => [s, { $ref: 'ErrorBody#' }]));
+
+/** A name in the path. */
+export const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }) });
+
+/** Kubernetes-style labels: a map of strings. */
+export const LabelsSchema = Type.Record(Type.String({ pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' }), Type.String({ maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$' }));
+
+/** Login. */
+export const LoginBody = Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+
+/** Password change. */
+export const PasswordBody = Type.Object({ currentPassword: Type.String({ minLength: 1 }), newPassword: Type.String({ minLength: 8, maxLength: 256 }) }, { additionalProperties: false });
+
+/** Registering a cluster. */
+export const ClusterCreateBody = Type.Object({
+  name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'a DNS-1123 label' }),
+  labels: Type.Optional(LabelsSchema),
+}, { additionalProperties: false });
+
+/** Registering a repository. */
+export const RepositoryCreateBody = Type.Object({
+  url: Type.String({ pattern: '^https?://[^\\s]+$', description: 'an HTTP(S) Git URL' }),
+  username: Type.Optional(Type.String({ maxLength: 256 })),
+  password: Type.Optional(Type.String({ maxLength: 4096 })),
+  upsert: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+/** Starting a sync. */
+export const SyncBody = Type.Object({
+  prune: Type.Optional(Type.Boolean()),
+  dryRun: Type.Optional(Type.Boolean()),
+  revision: Type.Optional(Type.String()),
+  syncOptions: Type.Optional(Type.Array(Type.String())),
+}, { additionalProperties: false });

@@ -1,0 +1,184 @@
+// One agent connection: hello (version, resume cursor) → registered/welcome → snapshot or deltas,
+// then acks, status, events and heartbeats until it closes. Every frame is decoded against the
+// protocol's schemas; anything malformed ends the session with a protocol error.
+import type { WebSocket } from 'ws';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { CloseCode, PROTOCOL_VERSION, decodeAgentMessage, type AgentMessage, type HubMessage } from '@flotilla/shared';
+import { withTransaction } from '../store/db.ts';
+import { listApplications } from '../store/applications.ts';
+import { assignmentOf, changesSince } from '../store/assignments.ts';
+import { getClusterById, markDisconnected, recordAck, recordAgentHello, touchCluster } from '../store/clusters.ts';
+import { saveEvent } from '../store/status.ts';
+import { handleStatus } from './status-handler.ts';
+
+/** What a session needs from the gateway. */
+export interface SessionOptions {
+  pool: pg.Pool;
+  log: Logger;
+  clusterId: number;
+  /** The credential to hand over when the agent came with a bootstrap token. */
+  issuedCredential?: string;
+  heartbeatIntervalMs: number;
+  missedHeartbeats: number;
+  maxMessageBytes: number;
+  helloTimeoutMs: number;
+  /** Called once the hello is accepted (the gateway then closes an older session of the cluster). */
+  onEstablished(session: AgentSession): void;
+  onClosed(session: AgentSession): void;
+}
+
+/** A live agent connection. */
+export class AgentSession {
+  readonly clusterId: number;
+  clusterName = '';
+  private sentRevision = 0;
+  private established = false;
+  private connectedAt: Date | undefined;
+  private closed = false;
+  private lastHeardAt = Date.now();
+  private lastTouchAt = 0;
+  private updates: Promise<void> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly socket: WebSocket;
+  private readonly options: SessionOptions;
+  private readonly log: Logger;
+
+  constructor(socket: WebSocket, options: SessionOptions) {
+    this.socket = socket;
+    this.options = options;
+    this.clusterId = options.clusterId;
+    this.log = options.log.child({ cluster: options.clusterId });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.lastHeardAt = Date.now();
+      const decoded = decodeAgentMessage(isBinary ? data : data.toString('utf8'), options.maxMessageBytes);
+      if (!decoded.ok) return this.fail(CloseCode.protocolError, 'protocol_error', `${decoded.issue.path ? `${decoded.issue.path}: ` : ''}${decoded.issue.message}`);
+      this.handle(decoded.message).catch((error: unknown) => {
+        this.log.error({ err: error }, 'handling an agent message failed');
+        this.fail(1011, 'internal_error', 'the hub could not handle the message; reconnect and resend');
+      });
+    });
+    socket.on('close', () => this.cleanup());
+    socket.on('error', (error) => this.log.warn({ err: error }, 'agent socket error'));
+    this.timers.push(setTimeout(() => {
+      if (!this.established) this.fail(CloseCode.protocolError, 'hello_timeout', `no hello within ${options.helloTimeoutMs} ms`);
+    }, options.helloTimeoutMs));
+  }
+
+  private async handle(message: AgentMessage): Promise<void> {
+    if (!this.established && message.type !== 'hello') return this.fail(CloseCode.protocolError, 'protocol_error', `expected hello first, got ${message.type}`);
+    switch (message.type) {
+      case 'hello': {
+        if (this.established) return this.fail(CloseCode.protocolError, 'protocol_error', 'hello sent twice');
+        if (message.protocol !== PROTOCOL_VERSION) {
+          return this.fail(CloseCode.unsupportedVersion, 'unsupported_version', `this hub speaks protocol ${PROTOCOL_VERSION}, the agent ${message.protocol}`);
+        }
+        this.connectedAt = await recordAgentHello(this.options.pool, this.clusterId, message);
+        const cluster = await getClusterById(this.options.pool, this.clusterId);
+        if (!cluster) return this.fail(CloseCode.revoked, 'revoked', 'the cluster was removed');
+        this.clusterName = cluster.name;
+        this.established = true;
+        this.options.onEstablished(this);
+        if (this.options.issuedCredential) this.send({ type: 'registered', cluster: cluster.name, credential: this.options.issuedCredential });
+        this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, cluster: cluster.name, heartbeatIntervalMs: this.options.heartbeatIntervalMs });
+        this.sentRevision = message.lastRevision;
+        this.log.info({ clusterName: cluster.name, lastRevision: message.lastRevision, agentVersion: message.agentVersion }, 'agent connected');
+        this.startHeartbeats();
+        this.pushUpdates(true);
+        return;
+      }
+      case 'ack':
+        await recordAck(this.options.pool, this.clusterId, message.revision);
+        return;
+      case 'status': {
+        const result = await handleStatus(this.options.pool, this.clusterId, message);
+        if (result === 'foreign') this.log.debug({ app: message.app }, 'status for an application not on this cluster; acked, not stored');
+        this.send({ type: 'status.ack', app: message.app, seq: message.seq });
+        return;
+      }
+      case 'event':
+        await saveEvent(this.options.pool, this.clusterId, message);
+        this.send({ type: 'event.ack', seq: message.seq });
+        return;
+      case 'heartbeat':
+        if (Date.now() - this.lastTouchAt > this.options.heartbeatIntervalMs / 2) {
+          this.lastTouchAt = Date.now();
+          await touchCluster(this.options.pool, this.clusterId);
+        }
+        return;
+    }
+  }
+
+  /** Sends what changed since the last revision sent: deltas, or a snapshot when history has a gap. */
+  pushUpdates(first = false): void {
+    if (!this.established || this.closed) return;
+    this.updates = this.updates.then(() => this.sendUpdates(first)).catch((error: unknown) => {
+      this.log.error({ err: error }, 'sending assignment updates failed');
+      this.fail(1011, 'internal_error', 'the hub could not read the assignments; reconnect');
+    });
+  }
+
+  private async sendUpdates(first: boolean): Promise<void> {
+    if (this.closed) return;
+    const from = this.sentRevision;
+    // An agent with nothing stored (revision 0) always starts from a snapshot.
+    const delta = from > 0 ? await changesSince(this.options.pool, this.clusterId, from) : undefined;
+    if (delta && delta.revision === from && !first) return;
+    if (delta) {
+      this.send({ type: 'delta', fromRevision: from, revision: delta.revision, changes: delta.changes });
+      this.sentRevision = delta.revision;
+      return;
+    }
+    const snapshot = await withTransaction(this.options.pool, async (db) => {
+      await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const rev = Number((await db.query<{ revision: string }>('SELECT revision FROM clusters WHERE id = $1', [this.clusterId])).rows[0]?.revision ?? 0);
+      const apps = await listApplications(db, { clusterId: this.clusterId });
+      return { revision: rev, assignments: apps.map(assignmentOf) };
+    });
+    this.send({ type: 'snapshot', revision: snapshot.revision, assignments: snapshot.assignments });
+    this.sentRevision = snapshot.revision;
+  }
+
+  private startHeartbeats(): void {
+    const { heartbeatIntervalMs, missedHeartbeats } = this.options;
+    const timer = setInterval(() => {
+      if (Date.now() - this.lastHeardAt > heartbeatIntervalMs * missedHeartbeats) {
+        this.fail(CloseCode.timeout, 'timeout', `no message from the agent for ${missedHeartbeats} heartbeat intervals`);
+        return;
+      }
+      this.send({ type: 'heartbeat' });
+    }, heartbeatIntervalMs);
+    this.timers.push(timer);
+  }
+
+  /** Sends a message if the socket is open. */
+  send(message: HubMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** Sends an error message and closes with a code. */
+  fail(code: number, errorCode: string, message: string): void {
+    if (this.closed) return;
+    this.log.warn({ code, errorCode, reason: message }, 'closing agent session');
+    this.send({ type: 'error', code: errorCode, message });
+    this.socket.close(code, message.slice(0, 120));
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.options.onClosed(this);
+  }
+
+  /** Whether the hello was accepted and the socket is still open. */
+  get isEstablished(): boolean {
+    return this.established && !this.closed;
+  }
+
+  /** Marks the cluster disconnected in the store, unless a newer session has connected since. */
+  async markGone(): Promise<void> {
+    if (this.connectedAt) await markDisconnected(this.options.pool, this.clusterId, this.connectedAt).catch(() => {});
+  }
+}

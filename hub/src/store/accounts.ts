@@ -1,0 +1,63 @@
+// Local accounts and their login sessions. The admin account gets a random initial password at
+// first start; it is kept readable in the data directory (0600) until the password is changed.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Queryable } from './db.ts';
+import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
+
+/** The file that holds the initial admin password until it is changed. */
+export const initialPasswordFile = (dataDir: string) => join(dataDir, 'initial-admin-password');
+
+/** Creates the admin account with a random password when it does not exist; returns that password. */
+export async function ensureAdmin(db: Queryable, dataDir: string): Promise<string | undefined> {
+  const existing = await db.query('SELECT 1 FROM accounts WHERE name = $1', ['admin']);
+  if (existing.rowCount) return undefined;
+  const password = randomBytes(12).toString('base64url');
+  const inserted = await db.query('INSERT INTO accounts (name, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['admin', await hashPassword(password)]);
+  if (!inserted.rowCount) return undefined; // another replica won the race
+  writeFileSync(initialPasswordFile(dataDir), `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** The initial admin password, while it has not been changed. */
+export function readInitialPassword(dataDir: string): string | undefined {
+  const file = initialPasswordFile(dataDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/** Checks a username and password; returns the account name or undefined. */
+export async function checkLogin(db: Queryable, name: string, password: string): Promise<string | undefined> {
+  const row = (await db.query<{ password_hash: string; enabled: boolean }>('SELECT password_hash, enabled FROM accounts WHERE name = $1', [name])).rows[0];
+  if (!row?.enabled) return undefined;
+  return (await verifyPassword(password, row.password_hash)) ? name : undefined;
+}
+
+/** Starts a session; returns its bearer token (stored only as a hash). */
+export async function createSession(db: Queryable, account: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+  const token = newToken('flt_s_');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await db.query('INSERT INTO sessions (token_hash, account, expires_at) VALUES ($1, $2, $3)', [hashToken(token), account, expiresAt]);
+  return { token, expiresAt };
+}
+
+/** The account a session token belongs to, if the session is live. */
+export async function sessionAccount(db: Queryable, token: string): Promise<string | undefined> {
+  const row = (await db.query<{ account: string }>(
+    'SELECT s.account FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.token_hash = $1 AND s.expires_at > now() AND a.enabled',
+    [hashToken(token)],
+  )).rows[0];
+  return row?.account;
+}
+
+/** Ends a session. */
+export async function deleteSession(db: Queryable, token: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+}
+
+/** Changes a password, ends the account's other sessions, and forgets the initial password. */
+export async function updatePassword(db: Queryable, dataDir: string, account: string, password: string, keepToken?: string): Promise<void> {
+  await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE name = $1', [account, await hashPassword(password)]);
+  await db.query('DELETE FROM sessions WHERE account = $1 AND token_hash <> $2', [account, keepToken ? hashToken(keepToken) : '']);
+  if (account === 'admin') rmSync(initialPasswordFile(dataDir), { force: true });
+}

@@ -1,0 +1,67 @@
+// The per-cluster assignment log: every change to what a cluster must run bumps that cluster's
+// revision (row-locked, so bumps serialise) and records the new assignment, so an agent can resume
+// from its acked revision with exactly the changes it missed. Hub replicas learn of bumps by NOTIFY.
+import type { Assignment } from '@flotilla/shared';
+import type { Queryable } from './db.ts';
+import { primarySource, type ApplicationRecord } from './applications.ts';
+
+/** The channel hub replicas LISTEN on; payload `{"cluster":<id>,"kind":"revision"|"revoked"}`. */
+export const CLUSTER_CHANNEL = 'flotilla_cluster';
+
+/** How many revisions of history are kept per cluster; an agent further behind gets a snapshot. */
+export const RETAINED_REVISIONS = 1000;
+
+/** The assignment an application's agent must reconcile (pure). */
+export function assignmentOf(app: ApplicationRecord): Assignment {
+  const source = primarySource(app.spec);
+  const assignment: Assignment = {
+    app: app.name,
+    project: app.project,
+    generation: app.generation,
+    namespace: app.spec.destination.namespace ?? '',
+    source: { repoURL: source.repoURL, path: source.path ?? '', targetRevision: source.targetRevision ?? 'HEAD' },
+    bundle: app.bundleKey,
+    revision: app.revision,
+  };
+  if (app.spec.syncPolicy !== undefined) assignment.syncPolicy = app.spec.syncPolicy;
+  if (app.spec.ignoreDifferences !== undefined) assignment.ignoreDifferences = app.spec.ignoreDifferences;
+  if (app.operation) assignment.operation = app.operation;
+  if (app.deletion) assignment.deletion = app.deletion;
+  return assignment;
+}
+
+/** Bumps a cluster's revision and logs the app's new assignment (null: it left the cluster). */
+export async function recordAssignment(db: Queryable, clusterId: number, app: string, assignment: Assignment | null): Promise<number> {
+  const bumped = await db.query<{ revision: string }>('UPDATE clusters SET revision = revision + 1 WHERE id = $1 RETURNING revision', [clusterId]);
+  const revision = Number(bumped.rows[0]?.revision);
+  if (!revision) throw new Error(`cluster ${clusterId} does not exist`);
+  await db.query('INSERT INTO assignment_log (cluster_id, revision, app_name, assignment) VALUES ($1, $2, $3, $4)', [clusterId, revision, app, assignment]);
+  if (revision % 100 === 0) {
+    await db.query('DELETE FROM assignment_log WHERE cluster_id = $1 AND revision <= $2', [clusterId, revision - RETAINED_REVISIONS]);
+  }
+  await db.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, JSON.stringify({ cluster: clusterId, kind: 'revision' })]);
+  return revision;
+}
+
+/** Tells every replica that a cluster's sessions must close. */
+export async function notifyRevoked(db: Queryable, clusterId: number): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [CLUSTER_CHANNEL, JSON.stringify({ cluster: clusterId, kind: 'revoked' })]);
+}
+
+/** A cluster's current revision. */
+export async function currentRevision(db: Queryable, clusterId: number): Promise<number> {
+  const row = (await db.query<{ revision: string }>('SELECT revision FROM clusters WHERE id = $1', [clusterId])).rows[0];
+  return row ? Number(row.revision) : 0;
+}
+
+/** The changes after `from`, or undefined when they are no longer all retained (send a snapshot). */
+export async function changesSince(db: Queryable, clusterId: number, from: number): Promise<{ revision: number; changes: { revision: number; app: string; assignment: Assignment | null }[] } | undefined> {
+  const revision = await currentRevision(db, clusterId);
+  if (from > revision) return undefined; // the agent knows a future: the hub's store was reset
+  const rows = (await db.query<{ revision: string; app_name: string; assignment: Assignment | null }>(
+    'SELECT revision, app_name, assignment FROM assignment_log WHERE cluster_id = $1 AND revision > $2 AND revision <= $3 ORDER BY revision',
+    [clusterId, from, revision],
+  )).rows;
+  if (rows.length !== revision - from) return undefined; // a gap: trimmed history
+  return { revision, changes: rows.map((r) => ({ revision: Number(r.revision), app: r.app_name, assignment: r.assignment })) };
+}

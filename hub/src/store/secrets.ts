@@ -1,0 +1,68 @@
+// Secrets at rest: tokens are stored as SHA-256 hashes (they are long random strings), passwords
+// with scrypt, and repository credentials encrypted with AES-256-GCM under a key that comes from
+// FLOTILLA_SECRET_KEY or is generated once into the data directory.
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+/** A new random token with a prefix saying what it is (flt_b_ bootstrap, flt_c_ credential, flt_s_ session). */
+export function newToken(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+/** The hash under which a token is stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** scrypt hash of a password, as `scrypt$<salt>$<hash>`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** Whether a password matches a stored scrypt hash. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+/** Encrypts and decrypts small secrets (repository passwords) with one key. */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+/** The key from FLOTILLA_SECRET_KEY (base64, 32 bytes), or from dataDir/secret.key (made once). */
+export function loadSecretBox(dataDir: string, envKey = process.env.FLOTILLA_SECRET_KEY): SecretBox {
+  let key: Buffer;
+  if (envKey) {
+    key = Buffer.from(envKey, 'base64');
+    if (key.length !== 32) throw new Error('FLOTILLA_SECRET_KEY must be 32 bytes, base64-encoded');
+  } else {
+    const file = join(dataDir, 'secret.key');
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  }
+  return {
+    seal(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    open(sealed) {
+      const raw = Buffer.from(sealed.replace(/^v1:/, ''), 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}

@@ -1,0 +1,6 @@
+// Public surface of the Argo CD Application/AppProject model: schemas, static types, manifest
+// parsing and validation.
+export * from './schema.ts';
+export * from './project-schema.ts';
+export { DEFAULT_PROJECT, parseManifestText, validateApplication, validateAppProject, type ParseResult, type ValidationResult } from './validate.ts';
+export { MAX_ERRORS, type FieldError } from './field-errors.ts';

@@ -1,0 +1,68 @@
+// Desired state per cluster: what each assigned application should look like (its bundle key and
+// policy), versioned by one monotonically increasing revision per cluster. The hub sends a full
+// snapshot or the deltas since the agent's acked revision; the agent acks after storing durably.
+import { Type, type Static } from '@sinclair/typebox';
+
+/** A pending operation the agent must run once (sync, rollback, terminate). */
+export const OperationSchema = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  kind: Type.Union([Type.Literal('sync'), Type.Literal('rollback'), Type.Literal('terminate')]),
+  initiatedBy: Type.Optional(Type.String()),
+  prune: Type.Optional(Type.Boolean()),
+  dryRun: Type.Optional(Type.Boolean()),
+  syncOptions: Type.Optional(Type.Array(Type.String())),
+  resources: Type.Optional(Type.Array(Type.Object({ group: Type.String(), kind: Type.String(), name: Type.String(), namespace: Type.Optional(Type.String()) }))),
+  bundle: Type.Optional(Type.String()),
+  revision: Type.Optional(Type.String()),
+}, { additionalProperties: false });
+
+/** One application as its cluster's agent must reconcile it. */
+export const AssignmentSchema = Type.Object({
+  app: Type.String({ minLength: 1 }),
+  project: Type.String(),
+  generation: Type.Integer({ minimum: 1 }),
+  /** Destination namespace for namespaced objects that name none. */
+  namespace: Type.String(),
+  source: Type.Object({ repoURL: Type.String(), path: Type.String(), targetRevision: Type.String() }, { additionalProperties: false }),
+  /** Content key of the rendered manifests; null while the first render has not succeeded. */
+  bundle: Type.Union([Type.String(), Type.Null()]),
+  /** Git commit the bundle was rendered from. */
+  revision: Type.Union([Type.String(), Type.Null()]),
+  syncPolicy: Type.Optional(Type.Unknown()),
+  ignoreDifferences: Type.Optional(Type.Array(Type.Unknown())),
+  operation: Type.Optional(OperationSchema),
+  /** Set when the application is being deleted: remove its resources (cascade) or just let go. */
+  deletion: Type.Optional(Type.Object({ cascade: Type.Boolean(), propagationPolicy: Type.Optional(Type.String()) }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+/** Hub → agent: the whole assignment set at a revision. */
+export const SnapshotSchema = Type.Object({
+  type: Type.Literal('snapshot'),
+  revision: Type.Integer({ minimum: 0 }),
+  assignments: Type.Array(AssignmentSchema),
+}, { additionalProperties: false });
+
+/** Hub → agent: the changes after fromRevision, one per revision, in order. */
+export const DeltaSchema = Type.Object({
+  type: Type.Literal('delta'),
+  fromRevision: Type.Integer({ minimum: 0 }),
+  revision: Type.Integer({ minimum: 0 }),
+  changes: Type.Array(Type.Object({
+    revision: Type.Integer({ minimum: 1 }),
+    app: Type.String(),
+    /** The new assignment, or null when the application left this cluster. */
+    assignment: Type.Union([AssignmentSchema, Type.Null()]),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+/** Agent → hub: everything up to revision is stored durably. */
+export const AckSchema = Type.Object({
+  type: Type.Literal('ack'),
+  revision: Type.Integer({ minimum: 0 }),
+}, { additionalProperties: false });
+
+export type Operation = Static<typeof OperationSchema>;
+export type Assignment = Static<typeof AssignmentSchema>;
+export type Snapshot = Static<typeof SnapshotSchema>;
+export type Delta = Static<typeof DeltaSchema>;
+export type Ack = Static<typeof AckSchema>;

@@ -1,0 +1,78 @@
+// Decoding of wire messages: size limit, JSON, a known `type`, then that type's schema. Anything
+// else is a protocol error with a path and a reason; a peer answers it by closing the socket.
+import type { TSchema, Static } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { AckSchema, DeltaSchema, SnapshotSchema } from './assignment.ts';
+import { HeartbeatSchema, HelloSchema, ProtocolErrorSchema, RegisteredSchema, WelcomeSchema } from './hello.ts';
+import { EventAckSchema, EventSchema, StatusAckSchema, StatusSchema } from './status.ts';
+import type { ProtocolIssue } from './envelope.ts';
+
+const agentSchemas = {
+  hello: HelloSchema,
+  ack: AckSchema,
+  status: StatusSchema,
+  event: EventSchema,
+  heartbeat: HeartbeatSchema,
+};
+
+const hubSchemas = {
+  welcome: WelcomeSchema,
+  registered: RegisteredSchema,
+  snapshot: SnapshotSchema,
+  delta: DeltaSchema,
+  'status.ack': StatusAckSchema,
+  'event.ack': EventAckSchema,
+  heartbeat: HeartbeatSchema,
+  error: ProtocolErrorSchema,
+};
+
+type Messages<T extends Record<string, TSchema>> = { [K in keyof T]: Static<T[K]> }[keyof T];
+
+/** Every message an agent may send. */
+export type AgentMessage = Messages<typeof agentSchemas>;
+/** Every message a hub may send. */
+export type HubMessage = Messages<typeof hubSchemas>;
+
+/** The result of decoding one frame. */
+export type Decoded<T> = { ok: true; message: T } | { ok: false; issue: ProtocolIssue };
+
+function compile<T extends Record<string, TSchema>>(schemas: T): Map<string, TypeCheck<TSchema>> {
+  return new Map(Object.entries(schemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]));
+}
+
+const agentChecks = compile(agentSchemas);
+const hubChecks = compile(hubSchemas);
+
+function decode<T>(checks: Map<string, TypeCheck<TSchema>>, data: string | Buffer, maxBytes: number): Decoded<T> {
+  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  if (size > maxBytes) return { ok: false, issue: { path: '', message: `message of ${size} bytes exceeds the limit of ${maxBytes}` } };
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+  } catch (error) {
+    return { ok: false, issue: { path: '', message: `not JSON: ${(error as Error).message}` } };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issue: { path: '', message: 'a message must be a JSON object' } };
+  const type = (value as { type?: unknown }).type;
+  const check = typeof type === 'string' ? checks.get(type) : undefined;
+  if (!check) return { ok: false, issue: { path: 'type', message: `unknown message type ${JSON.stringify(type)}` } };
+  const first = check.Errors(value).First();
+  if (first) return { ok: false, issue: { path: pointerToPath(first.path), message: first.message } };
+  return { ok: true, message: value as T };
+}
+
+/** Turns a JSON pointer (/status/resources/0/kind) into a dotted path (status.resources[0].kind). */
+export function pointerToPath(pointer: string): string {
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+/** Decodes a frame received from an agent. */
+export function decodeAgentMessage(data: string | Buffer, maxBytes: number): Decoded<AgentMessage> {
+  return decode<AgentMessage>(agentChecks, data, maxBytes);
+}
+
+/** Decodes a frame received from the hub. */
+export function decodeHubMessage(data: string | Buffer, maxBytes = Number.POSITIVE_INFINITY): Decoded<HubMessage> {
+  return decode<HubMessage>(hubChecks, data, maxBytes);
+}

@@ -1,0 +1,46 @@
+// Opening a session: the agent's versioned hello with its resume cursor, and the hub's welcome
+// (plus, on first contact with a bootstrap token, the long-lived credential it must store).
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Agent → hub, first message on every connection. */
+export const HelloSchema = Type.Object({
+  type: Type.Literal('hello'),
+  protocol: Type.Integer({ minimum: 1 }),
+  agentVersion: Type.String({ maxLength: 64 }),
+  /** The last revision the agent acked and stored; 0 when it has nothing. */
+  lastRevision: Type.Integer({ minimum: 0 }),
+  kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),
+  /** The cluster's API URL as the agent sees it (matched by destination.server). */
+  serverUrl: Type.Optional(Type.String({ maxLength: 512 })),
+}, { additionalProperties: false });
+
+/** Hub → agent, after a hello it accepts. */
+export const WelcomeSchema = Type.Object({
+  type: Type.Literal('welcome'),
+  protocol: Type.Integer(),
+  cluster: Type.String(),
+  heartbeatIntervalMs: Type.Integer({ minimum: 100 }),
+}, { additionalProperties: false });
+
+/** Hub → agent, once, when it connected with a bootstrap token: the credential to use from now on. */
+export const RegisteredSchema = Type.Object({
+  type: Type.Literal('registered'),
+  cluster: Type.String(),
+  credential: Type.String(),
+}, { additionalProperties: false });
+
+/** Either side: I am alive. */
+export const HeartbeatSchema = Type.Object({ type: Type.Literal('heartbeat') }, { additionalProperties: false });
+
+/** Hub → agent: why the hub is about to close the connection. */
+export const ProtocolErrorSchema = Type.Object({
+  type: Type.Literal('error'),
+  code: Type.String(),
+  message: Type.String(),
+}, { additionalProperties: false });
+
+export type Hello = Static<typeof HelloSchema>;
+export type Welcome = Static<typeof WelcomeSchema>;
+export type Registered = Static<typeof RegisteredSchema>;
+export type Heartbeat = Static<typeof HeartbeatSchema>;
+export type ProtocolError = Static<typeof ProtocolErrorSchema>;

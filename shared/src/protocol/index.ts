@@ -1,0 +1,6 @@
+// The hub–agent protocol: message schemas and types, limits, close codes, and the decoders.
+export * from './envelope.ts';
+export * from './assignment.ts';
+export * from './hello.ts';
+export * from './status.ts';
+export * from './codec.ts';
