@@ -20,7 +20,7 @@ export interface TestHub {
 /** Starts a hub on a free port; pass dataDir to restart one on the same store. */
 export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-hub-'));
-  const hub = await startHub({ listen: '127.0.0.1:0', log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'warn'), heartbeatIntervalMs: 1000, ...options, dataDir });
+  const hub = await startHub({ listen: '127.0.0.1:0', log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'), heartbeatIntervalMs: 1000, ...options, dataDir });
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; contentType?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? test.token : opts.token;

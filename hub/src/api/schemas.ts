@@ -17,7 +17,7 @@ export const errorResponses = Object.fromEntries([400, 401, 403, 404, 409].map((
 export const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }) });
 
 /** Kubernetes-style labels: a map of strings. */
-export const LabelsSchema = Type.Record(Type.String({ pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' }), Type.String({ maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$' }));
+export const LabelsSchema = Type.Record(Type.String({ pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' }), Type.String({ maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$' }), { additionalProperties: false });
 
 /** Login. */
 export const LoginBody = Type.Object({ username: Type.String({ minLength: 1 }), password: Type.String({ minLength: 1 }) }, { additionalProperties: false });

@@ -22,7 +22,12 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 /** Builds the API (not yet listening). */
 export async function buildApi(ctx: HubContext): Promise<FastifyInstance> {
   // Request lines stay out of the log (warn level); failures are logged by the error handler.
-  const app = Fastify({ loggerInstance: ctx.log.child({ component: 'api' }, { level: 'warn' }), bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: ctx.log.child({ component: 'api' }, { level: 'warn' }),
+    bodyLimit: 4 * 1024 * 1024,
+    // Unknown fields are errors, not silently dropped (fastify's default strips them).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   app.decorateRequest('account', '');
 
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
