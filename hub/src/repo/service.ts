@@ -48,7 +48,7 @@ export class RepoService {
   }
 
   /** Refreshes the given applications: one ls-remote per repository, one render per content key. */
-  async refresh(apps: ApplicationRecord[]): Promise<void> {
+  async refresh(apps: ApplicationRecord[], options: { hard?: boolean } = {}): Promise<void> {
     const byRepo = new Map<string, ApplicationRecord[]>();
     for (const app of apps) {
       const key = normalizeRepoUrl(primarySource(app.spec).repoURL);
@@ -66,7 +66,7 @@ export class RepoService {
         listError = `cannot reach repository ${url}: ${describe(error)}`;
       }
       for (const app of group) {
-        const outcome = refs ? await this.renderApp(app, refs, auth) : { ok: false as const, type: 'ComparisonError', message: listError! };
+        const outcome = refs ? await this.renderApp(app, refs, auth, options.hard ?? false) : { ok: false as const, type: 'ComparisonError', message: listError! };
         await this.record(app.name, outcome);
       }
     }));
@@ -76,7 +76,7 @@ export class RepoService {
     return repositoryCredentials(this.options.pool, this.options.secrets, normalizedUrl);
   }
 
-  private async renderApp(app: ApplicationRecord, refs: RemoteRef[], auth: GitAuth | undefined): Promise<RenderOutcome> {
+  private async renderApp(app: ApplicationRecord, refs: RemoteRef[], auth: GitAuth | undefined, hard: boolean): Promise<RenderOutcome> {
     const unsupported = unsupportedSource(app);
     if (unsupported) return { ok: false, type: 'InvalidSpecError', message: unsupported };
     const source = primarySource(app.spec);
@@ -84,7 +84,8 @@ export class RepoService {
     if (!resolved.ok) return { ok: false, type: 'ComparisonError', message: resolved.message };
     const inputs = { repoURL: normalizeRepoUrl(source.repoURL), commit: resolved.commit, path: normalizePath(source.path), params: renderParams(source) };
     const key = renderKey(inputs);
-    const cached = await bundleForRender(this.options.pool, key);
+    // A hard refresh renders again even when this content key was rendered before.
+    const cached = hard ? undefined : await bundleForRender(this.options.pool, key);
     if (cached) {
       this.stats.renderCacheHits++;
       return { ok: true, bundleKey: cached, commit: resolved.commit };

@@ -19,7 +19,7 @@ export async function saveRender(db: Queryable, renderKey: string, bundle: Bundl
   const body = { inputs: bundle.inputs, manifests: bundle.manifests };
   const json = JSON.stringify(body);
   await db.query('INSERT INTO bundles (key, manifests, size_bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [bundle.key, json, Buffer.byteLength(json)]);
-  await db.query('INSERT INTO renders (render_key, bundle_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [renderKey, bundle.key]);
+  await db.query('INSERT INTO renders (render_key, bundle_key) VALUES ($1, $2) ON CONFLICT (render_key) DO UPDATE SET bundle_key = EXCLUDED.bundle_key', [renderKey, bundle.key]);
 }
 
 /** A bundle by key, only if an application on this cluster references it. */

@@ -81,9 +81,12 @@ export async function listClusters(db: Queryable): Promise<ClusterRecord[]> {
 
 /** Removes a cluster, its tokens and logs; refused (false) while applications target it. */
 export async function deleteCluster(db: Queryable, name: string): Promise<'deleted' | 'missing' | 'in-use'> {
-  const cluster = await getCluster(db, name);
+  const cluster = (await db.query<{ id: string; apps: string }>(
+    'SELECT c.id, (SELECT count(*) FROM applications a WHERE a.cluster_id = c.id) AS apps FROM clusters c WHERE c.name = $1 FOR UPDATE',
+    [name],
+  )).rows[0];
   if (!cluster) return 'missing';
-  if (cluster.applications > 0) return 'in-use';
+  if (Number(cluster.apps) > 0) return 'in-use';
   await db.query('DELETE FROM clusters WHERE id = $1', [cluster.id]);
   return 'deleted';
 }

@@ -175,7 +175,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
   }, async (request) => {
     const current = await getApplication(ctx.pool, request.params.name);
     if (!current) throw notFound('application', request.params.name);
-    await ctx.repo.refresh([current]);
+    await ctx.repo.refresh([current], { hard: request.query.hard ?? false });
     return present(request.params.name);
   });
 
@@ -201,6 +201,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
 /** Applies an update; logs a removal on the old cluster when the destination moved. */
 async function update(db: Queryable, write: ApplicationWrite): Promise<void> {
   const before = (await getApplication(db, write.name))!;
+  if (before.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${write.name}" is being deleted; it cannot be changed`);
   const beforeSource = primarySource(before.spec);
   const afterSource = primarySource(write.spec);
   const sourceChanged = JSON.stringify(beforeSource) !== JSON.stringify(afterSource) || (before.spec.sources?.length ?? 0) !== (write.spec.sources?.length ?? 0);

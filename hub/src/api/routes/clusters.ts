@@ -7,6 +7,7 @@ import type { HubContext } from '../context.ts';
 import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, type ClusterRecord } from '../../store/clusters.ts';
 import { notifyRevoked } from '../../store/assignments.ts';
 import { recordAudit } from '../../store/audit.ts';
+import { withTransaction } from '../../store/db.ts';
 import { ClusterCreateBody, NameParams, errorResponses } from '../schemas.ts';
 
 /** The JSON form of a cluster, with its connection state. */
@@ -93,12 +94,15 @@ export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     config: { rbac: { resource: 'clusters', action: 'delete' } },
     schema: { summary: 'Remove a cluster (refused while applications target it)', tags: ['clusters'], params: NameParams, response: errorResponses },
   }, async (request) => {
-    const cluster = await getCluster(ctx.pool, request.params.name);
-    if (!cluster) throw notFound('cluster', request.params.name);
-    await revokeClusterTokens(ctx.pool, cluster.id);
-    const result = await deleteCluster(ctx.pool, request.params.name);
-    if (result === 'in-use') throw new FlotillaError('FLT_ERR_CONFLICT', `cluster "${cluster.name}" is the destination of ${cluster.applications} application(s): delete or move them first`);
-    await notifyRevoked(ctx.pool, cluster.id);
+    const cluster = await withTransaction(ctx.pool, async (db) => {
+      const found = await getCluster(db, request.params.name);
+      if (!found) throw notFound('cluster', request.params.name);
+      // Refused while targeted: nothing is revoked or removed then.
+      const result = await deleteCluster(db, found.name);
+      if (result === 'in-use') throw new FlotillaError('FLT_ERR_CONFLICT', `cluster "${found.name}" is the destination of ${found.applications} application(s): delete or move them first`);
+      await notifyRevoked(db, found.id); // delivered on commit: every replica closes the agent's socket
+      return found;
+    });
     await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'clusters', object: cluster.name, detail: {} });
     return { deleted: true };
   });

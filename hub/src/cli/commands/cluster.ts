@@ -1,0 +1,139 @@
+// `flotilla cluster ...`: register a cluster (printing its one-time bootstrap token and the agent
+// install command), list, get, remove, issue a new token, and revoke its credentials.
+import type { Command } from 'commander';
+import { collectLabel, clientOf, formatOf, outputOption, print } from '../kit.ts';
+import { formatLabels, renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
+
+/** A cluster as the API answers it. */
+export interface ClusterView {
+  name: string;
+  labels: Record<string, string>;
+  server: string | null;
+  info: {
+    connectionState: { status: string; message: string };
+    agent: { agentVersion?: string; kubernetesVersion?: string | null } | null;
+    applicationsCount: number;
+    revision: number;
+    ackedRevision: number;
+    lastSeenAt: string | null;
+  };
+  createdAt: string;
+}
+
+/** The answer of `POST /clusters` and `POST /clusters/:name/bootstrap-token`. */
+interface TokenAnswer {
+  bootstrapToken: string;
+  expiresAt: string;
+  installCommand: string;
+}
+
+const agentOf = (c: ClusterView) => c.info.agent?.agentVersion ?? '';
+
+/** The columns of `cluster list`. */
+export const clusterColumns: Column<ClusterView>[] = [
+  { header: 'name', value: (c) => c.name },
+  { header: 'server', value: (c) => c.server ?? '' },
+  { header: 'status', value: (c) => c.info.connectionState.status },
+  { header: 'apps', value: (c) => String(c.info.applicationsCount) },
+  { header: 'labels', value: (c) => formatLabels(c.labels) },
+  { header: 'message', value: (c) => c.info.connectionState.message, wide: true },
+  { header: 'agent', value: agentOf, wide: true },
+  { header: 'revision', value: (c) => String(c.info.revision), wide: true },
+  { header: 'acked', value: (c) => String(c.info.ackedRevision), wide: true },
+];
+
+/** The readable view of one cluster (pure). */
+export function describeCluster(c: ClusterView): string {
+  return renderKeyValues([
+    ['Name', c.name],
+    ['Server', c.server ?? ''],
+    ['Labels', formatLabels(c.labels)],
+    ['Status', c.info.connectionState.status],
+    ['Message', c.info.connectionState.message],
+    ['Agent', agentOf(c)],
+    ['Kubernetes', c.info.agent?.kubernetesVersion ?? ''],
+    ['Applications', String(c.info.applicationsCount)],
+    ['Revision', `${c.info.revision} (acked ${c.info.ackedRevision})`],
+    ['Last Seen', c.info.lastSeenAt ?? 'never'],
+    ['Created', c.createdAt],
+  ]);
+}
+
+/** The text printed with a bootstrap token (pure). */
+export function describeToken(name: string, answer: TokenAnswer): string {
+  return [
+    `bootstrap token for cluster ${name} (works once, expires ${answer.expiresAt}):`,
+    `  ${answer.bootstrapToken}`,
+    'install the agent with:',
+    `  ${answer.installCommand}`,
+  ].join('\n');
+}
+
+const path = (name: string) => `/api/v1/clusters/${encodeURIComponent(name)}`;
+
+/** Adds `cluster add|list|get|rm|token|revoke`. */
+export function registerCluster(program: Command): void {
+  const cluster = program.command('cluster').description('register and manage clusters');
+
+  cluster
+    .command('add')
+    .description('register a cluster; prints its one-time bootstrap token and the agent install command')
+    .argument('<name>', 'cluster name (a DNS label)')
+    .option('--label <key=value>', 'a label (repeatable)', collectLabel)
+    .addOption(outputOption(['json', 'yaml']))
+    .action(async (name: string, opts: { label?: Record<string, string>; output?: 'json' | 'yaml' }, cmd: Command) => {
+      const answer = await clientOf(cmd).request<TokenAnswer & { cluster: ClusterView }>('POST', '/api/v1/clusters', { body: { name, labels: opts.label ?? {} } });
+      if (opts.output) return print(renderObject(answer.body, opts.output));
+      print(`cluster ${name} added\n${describeToken(name, answer.body)}`);
+    });
+
+  cluster
+    .command('list')
+    .alias('ls')
+    .description('list clusters')
+    .addOption(outputOption())
+    .action(async (opts: { output?: string }, cmd: Command) => {
+      const { items } = await clientOf(cmd).get<{ items: ClusterView[] }>('/api/v1/clusters');
+      print(renderList(items, clusterColumns, formatOf(opts)));
+    });
+
+  cluster
+    .command('get')
+    .description('show a cluster')
+    .argument('<name>', 'cluster name')
+    .addOption(outputOption())
+    .action(async (name: string, opts: { output?: string }, cmd: Command) => {
+      const found = await clientOf(cmd).get<ClusterView>(path(name));
+      const format = formatOf(opts);
+      print(format === 'json' || format === 'yaml' ? renderObject(found, format) : describeCluster(found));
+    });
+
+  cluster
+    .command('rm')
+    .alias('remove')
+    .description('remove a cluster (refused while applications target it); its agent is disconnected')
+    .argument('<name>', 'cluster name')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      await clientOf(cmd).request('DELETE', path(name));
+      print(`cluster ${name} removed`);
+    });
+
+  cluster
+    .command('token')
+    .description('issue a new one-time bootstrap token for a cluster')
+    .argument('<name>', 'cluster name')
+    .addOption(outputOption(['json', 'yaml']))
+    .action(async (name: string, opts: { output?: 'json' | 'yaml' }, cmd: Command) => {
+      const answer = await clientOf(cmd).request<TokenAnswer>('POST', `${path(name)}/bootstrap-token`);
+      print(opts.output ? renderObject(answer.body, opts.output) : describeToken(name, answer.body));
+    });
+
+  cluster
+    .command('revoke')
+    .description("revoke every token and credential of a cluster and disconnect its agent")
+    .argument('<name>', 'cluster name')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const answer = await clientOf(cmd).request<{ revoked: number }>('POST', `${path(name)}/revoke`);
+      print(`revoked ${answer.body.revoked} token(s) of cluster ${name}; its agent needs a new bootstrap token`);
+    });
+}

@@ -1,0 +1,61 @@
+// Content addresses: one canonical JSON encoding (sorted keys, no whitespace) and SHA-256 keys on
+// it, so the hub names a bundle by its content and the agent can check that name on receipt.
+import { createHash } from 'node:crypto';
+
+/**
+ * JSON with object keys sorted (by UTF-16 code unit, as RFC 8785) and no whitespace. Otherwise as JSON.stringify:
+ * `toJSON` is honoured, undefined/function/symbol members are dropped (null in arrays), non-finite numbers are null;
+ * a bigint or a cycle throws a TypeError.
+ */
+export function canonicalJson(value: unknown): string {
+  return encode(value, new Set()) ?? 'null';
+}
+
+/** `sha256:<hex>` of the canonical JSON of a value. */
+export function contentKey(value: unknown): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+}
+
+/** Whether a bundle's key is the content key of its inputs and manifests (what the agent checks). */
+export function isBundleKeyValid(bundle: { key: string; inputs: { repoURL: string; commit: string; path: string; params: unknown }; manifests: object[] }): boolean {
+  const { repoURL, commit, path, params } = bundle.inputs;
+  return contentKey({ repoURL, commit, path, params, manifests: bundle.manifests }) === bundle.key;
+}
+
+/** Encodes one value; undefined when JSON.stringify would omit it. */
+function encode(input: unknown, ancestors: Set<object>): string | undefined {
+  let value = input;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('canonicalJson: a bigint has no JSON form');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+  const obj = value as object;
+  if (ancestors.has(obj)) throw new TypeError('canonicalJson: the value is cyclic');
+  ancestors.add(obj);
+  try {
+    if (Array.isArray(obj)) return `[${obj.map((item) => encode(item, ancestors) ?? 'null').join(',')}]`;
+    const record = obj as Record<string, unknown>;
+    const members: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const encoded = encode(record[key], ancestors);
+      if (encoded !== undefined) members.push(`${JSON.stringify(key)}:${encoded}`);
+    }
+    return `{${members.join(',')}}`;
+  } finally {
+    ancestors.delete(obj);
+  }
+}
