@@ -3,8 +3,8 @@
 // Cluster events are sequenced per cluster and deduplicated the same way.
 import { Type, type Static } from '@sinclair/typebox';
 
-const HealthStatus = Type.Union(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'].map((s) => Type.Literal(s)));
-const SyncStatus = Type.Union(['Synced', 'OutOfSync', 'Unknown'].map((s) => Type.Literal(s)));
+const HealthStatus = Type.Union([Type.Literal('Healthy'), Type.Literal('Progressing'), Type.Literal('Degraded'), Type.Literal('Suspended'), Type.Literal('Missing'), Type.Literal('Unknown')]);
+const SyncStatus = Type.Union([Type.Literal('Synced'), Type.Literal('OutOfSync'), Type.Literal('Unknown')]);
 
 /** One live resource of an application as the agent sees it. */
 export const ResourceStatusSchema = Type.Object({
@@ -26,7 +26,7 @@ export const AppStatusSchema = Type.Object({
   resources: Type.Array(ResourceStatusSchema, { maxItems: 20_000 }),
   operationState: Type.Optional(Type.Object({
     id: Type.String(),
-    phase: Type.Union(['Running', 'Succeeded', 'Failed', 'Error', 'Terminating'].map((s) => Type.Literal(s))),
+    phase: Type.Union([Type.Literal('Running'), Type.Literal('Succeeded'), Type.Literal('Failed'), Type.Literal('Error'), Type.Literal('Terminating')]),
     message: Type.Optional(Type.String()),
     startedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String()),

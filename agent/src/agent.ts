@@ -1,0 +1,84 @@
+// The agent put together: durable state, the hub link, bundle cache, Kubernetes edge, watches, and
+// the reconcile queue. It reconciles from stored state at once, so it works while the hub is away.
+import type * as k8s from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { StateStore } from './link/state.ts';
+import { BundleCache } from './link/bundles.ts';
+import { HubLink } from './link/hub-link.ts';
+import { Kube } from './engine/kube.ts';
+import { FIELD_MANAGER } from './engine/objects.ts';
+import { AppQueue } from './engine/queue.ts';
+import { Reconciler } from './engine/reconciler.ts';
+import { Watcher } from './watch/watcher.ts';
+
+/** The agent's version, reported in its hello. */
+export const AGENT_VERSION = '0.1.0';
+
+/** How to run an agent. */
+export interface AgentOptions {
+  hubUrl: string;
+  token?: string;
+  kubeConfig: k8s.KubeConfig;
+  stateDir: string;
+  resyncMs?: number;
+  log: Logger;
+}
+
+/** A running agent. */
+export interface Agent {
+  link: HubLink;
+  queue: AppQueue;
+  store: StateStore;
+  stop(): Promise<void>;
+}
+
+/** Starts an agent: loads its state, reconciles what it has, connects to the hub. */
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  const { log } = options;
+  const store = new StateStore(options.stateDir);
+  store.load(options.hubUrl);
+  const kube = new Kube(options.kubeConfig, FIELD_MANAGER);
+  const kubernetesVersion = await kube.serverVersion().catch((error: unknown) => {
+    log.warn({ err: (error as Error).message }, 'the cluster API is not reachable yet');
+    return undefined;
+  });
+  const timers = new Set<NodeJS.Timeout>();
+  const requeue = (app: string, afterMs: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      queue.add(app);
+    }, afterMs);
+    timers.add(t);
+  };
+  const watcher = new Watcher(kube, log, (app) => queue.add(app));
+  const bundles = new BundleCache(store, options.hubUrl, () => store.current.credential);
+  const link = new HubLink({
+    hubUrl: options.hubUrl,
+    token: options.token,
+    store,
+    log,
+    agentVersion: AGENT_VERSION,
+    kubernetesVersion,
+    serverUrl: kube.server,
+    onAssignments: (apps) => queue.add(...apps),
+  });
+  const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue });
+  const queue = new AppQueue((app) => reconciler.reconcile(app), 4);
+  const all = () => [...new Set([...Object.keys(store.current.assignments), ...Object.keys(store.current.inventories)])];
+  queue.add(...all());
+  link.start();
+  const resync = setInterval(() => queue.add(...all()), options.resyncMs ?? 180_000);
+  log.info({ hub: options.hubUrl, stateDir: options.stateDir, apps: Object.keys(store.current.assignments).length, kubernetesVersion }, 'agent started');
+  return {
+    link,
+    queue,
+    store,
+    async stop() {
+      clearInterval(resync);
+      for (const t of timers) clearTimeout(t);
+      link.stop();
+      await queue.stop();
+      await watcher.stop();
+    },
+  };
+}

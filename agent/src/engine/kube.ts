@@ -1,0 +1,201 @@
+// The agent's Kubernetes edge (@kubernetes/client-node): discovery, server-side apply (and its dry
+// run), get, delete, list and informers. Failures are wrapped with the object they concern and the
+// API's reason, and classified by small predicates.
+import * as k8s from '@kubernetes/client-node';
+
+/** A Kubernetes object as the engine handles it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** What discovery says about a kind. */
+export interface ResourceInfo {
+  name: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
+/** An API failure about one object. */
+export class KubeError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  constructor(what: string, status: number, reason: string, message: string, cause?: unknown) {
+    super(`${what}: ${message}`, { cause });
+    this.name = 'KubeError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** 404 NotFound. */
+export const isNotFound = (e: unknown) => e instanceof KubeError && e.status === 404;
+/** 409 Conflict / AlreadyExists. */
+export const isConflict = (e: unknown) => e instanceof KubeError && e.status === 409;
+/** 422 Invalid with a field that cannot change. */
+export const isImmutable = (e: unknown) => e instanceof KubeError && e.status === 422 && /immutable|field is immutable/i.test(e.message);
+
+/** Names an object as Kind/namespace/name. */
+export const describeObject = (obj: Pick<KubeObject, 'kind' | 'metadata'>) => `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+
+function wrap(what: string, error: unknown): KubeError {
+  const e = error as { code?: number; body?: unknown; message?: string };
+  if (typeof e.code === 'number') {
+    let status: { reason?: string; message?: string } = {};
+    try {
+      status = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as typeof status) ?? {};
+    } catch {
+      status = { message: String(e.body) };
+    }
+    return new KubeError(what, e.code, status.reason ?? '', status.message ?? e.message ?? 'request failed', error);
+  }
+  return new KubeError(what, 0, 'Unreachable', e.message ?? String(error), error);
+}
+
+/** Object-level access to one cluster. */
+export class Kube {
+  readonly kc: k8s.KubeConfig;
+  private readonly objects: k8s.KubernetesObjectApi;
+  private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
+  readonly fieldManager: string;
+
+  constructor(kc: k8s.KubeConfig, fieldManager: string) {
+    this.kc = kc;
+    this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    this.fieldManager = fieldManager;
+  }
+
+  /** The API server's version (e.g. v1.34.4). */
+  async serverVersion(): Promise<string> {
+    const info = await this.kc.makeApiClient(k8s.VersionApi).getCode();
+    return info.gitVersion;
+  }
+
+  /** The server URL of the current context. */
+  get server(): string | undefined {
+    return this.kc.getCurrentCluster()?.server;
+  }
+
+  /** Discovery for one kind (cached per group/version; refreshed once on a miss, as CRDs appear). */
+  async resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    for (const refresh of [false, true]) {
+      let kinds = this.discovery.get(apiVersion);
+      if (!kinds || refresh) {
+        kinds = await this.loadDiscovery(apiVersion);
+        if (!kinds) return undefined;
+      }
+      const info = kinds.get(kind);
+      if (info) return info;
+    }
+    return undefined;
+  }
+
+  /** What the cached discovery knows (undefined: not discovered yet). */
+  cachedResource(apiVersion: string, kind: string): ResourceInfo | undefined {
+    return this.discovery.get(apiVersion)?.get(kind);
+  }
+
+  private async loadDiscovery(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
+    const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const list = await this.raw<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>('GET', path).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+    if (!list) return undefined;
+    const kinds = new Map<string, ResourceInfo>();
+    for (const r of list.resources) if (!r.name.includes('/')) kinds.set(r.kind, { name: r.name, namespaced: r.namespaced, verbs: r.verbs });
+    this.discovery.set(apiVersion, kinds);
+    return kinds;
+  }
+
+  /** The collection path of a kind (namespace undefined: all namespaces). */
+  async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
+    const info = await this.resource(apiVersion, kind);
+    if (!info) throw new KubeError(`${kind} (${apiVersion})`, 404, 'NotFound', 'the server does not serve this kind');
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    return info.namespaced && namespace ? `${base}/namespaces/${namespace}/${info.name}` : `${base}/${info.name}`;
+  }
+
+  /** Server-side apply as our field manager (force: take over conflicting fields); dryRun: only compute. */
+  async apply(obj: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
+    try {
+      return (await this.objects.patch(obj as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined, this.fieldManager, options.force ?? true, k8s.PatchStrategy.ServerSideApply)) as KubeObject;
+    } catch (error) {
+      throw wrap(`${options.dryRun ? 'dry-run apply' : 'apply'} ${describeObject(obj)}`, error);
+    }
+  }
+
+  /** The live object, or undefined when it does not exist. */
+  async get(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<KubeObject | undefined> {
+    try {
+      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject;
+    } catch (error) {
+      const wrapped = wrap(`get ${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, error);
+      if (isNotFound(wrapped)) return undefined;
+      throw wrapped;
+    }
+  }
+
+  /** Deletes an object (gone already counts as done). */
+  async delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, propagationPolicy: 'Foreground' | 'Background' | 'Orphan' = 'Background'): Promise<void> {
+    try {
+      await this.objects.delete({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace } }, undefined, undefined, undefined, undefined, propagationPolicy);
+    } catch (error) {
+      const wrapped = wrap(`delete ${describeObject(obj as KubeObject)}`, error);
+      if (!isNotFound(wrapped)) throw wrapped;
+    }
+  }
+
+  /** Lists objects of a kind (all namespaces) matching a label selector. */
+  async list(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<KubeObject[]> {
+    const path = await this.collectionPath(apiVersion, kind, namespace);
+    const qs = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
+    const list = await this.raw<{ items: KubeObject[] }>('GET', `${path}${qs}`);
+    return list.items.map((item) => ({ ...item, apiVersion, kind }));
+  }
+
+  /** An informer (list + watch + cache) over a kind in all namespaces, filtered by label. */
+  async informer(apiVersion: string, kind: string, labelSelector: string): Promise<k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>> {
+    const path = await this.collectionPath(apiVersion, kind);
+    const listFn = async () => {
+      const list = await this.raw<k8s.KubernetesListObject<k8s.KubernetesObject>>('GET', `${path}?labelSelector=${encodeURIComponent(labelSelector)}`);
+      list.items = list.items.map((item) => ({ ...item, apiVersion, kind }));
+      return list;
+    };
+    return k8s.makeInformer(this.kc, path, listFn, labelSelector);
+  }
+
+  /** A raw JSON request to the API server. */
+  async raw<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new KubeError(path, 0, 'NoCluster', 'the kubeconfig has no current cluster');
+    const { request } = await import('node:https');
+    const opts: import('node:https').RequestOptions = { method, headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) } };
+    await this.kc.applyToHTTPSOptions(opts);
+    const url = new URL(path, cluster.server);
+    const transport = url.protocol === 'http:' ? (await import('node:http')).request : request;
+    return new Promise<T>((resolve, reject) => {
+      const req = transport(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 400) {
+            reject(wrap(`${method} ${path}`, { code: res.statusCode, body: text }));
+            return;
+          }
+          try {
+            resolve(JSON.parse(text) as T);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      req.setTimeout(30_000, () => req.destroy(new Error(`timeout on ${method} ${path}`)));
+      req.on('error', (error) => reject(wrap(`${method} ${path}`, error)));
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+}

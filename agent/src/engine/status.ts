@@ -1,0 +1,55 @@
+// Building an application's status report from the comparison (pure): per resource its sync
+// status and health, pruning candidates, the app's sync status and worst health.
+import type { AppStatus, ResourceStatus } from '@flotilla/shared';
+import { appHealth, assessHealth, type KubeObject as HealthObject } from '../health/index.ts';
+import { parseApiVersion, type KubeObject, type ObjectRef } from './objects.ts';
+
+/** One desired object after comparison. */
+export interface Compared {
+  target: KubeObject;
+  live: KubeObject | undefined;
+  status: 'Synced' | 'OutOfSync';
+  message?: string;
+}
+
+/** Everything the status is built from. */
+export interface StatusInput {
+  compared: Compared[];
+  requiresPruning: ObjectRef[];
+  children: (ResourceStatus & { live: KubeObject })[];
+  revision: string | null;
+  bundle: string | null;
+  conditions: { type: string; message: string }[];
+  operationState?: AppStatus['operationState'];
+  now: string;
+}
+
+/** The status to report (pure). */
+export function buildStatus(input: StatusInput): AppStatus {
+  const resources: ResourceStatus[] = input.compared.map(({ target, live, status }) => {
+    const { group, version } = parseApiVersion(target.apiVersion);
+    const health = live ? assessHealth(live as unknown as HealthObject) : { status: 'Missing' as const, message: 'the resource does not exist' };
+    return {
+      group, version, kind: target.kind, name: target.metadata.name,
+      ...(target.metadata.namespace ? { namespace: target.metadata.namespace } : {}),
+      status,
+      ...(health ? { health } : {}),
+    };
+  });
+  for (const ref of input.requiresPruning) {
+    resources.push({ group: ref.group, version: ref.version, kind: ref.kind, name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}), status: 'OutOfSync', requiresPruning: true });
+  }
+  const outOfSync = resources.some((r) => r.status === 'OutOfSync');
+  const health = input.conditions.some((c) => c.type === 'ComparisonError') && !input.compared.length
+    ? { status: 'Unknown' as const, message: input.conditions[0]!.message }
+    : appHealth(resources.filter((r) => !r.requiresPruning));
+  return {
+    sync: { status: input.conditions.some((c) => c.type === 'ComparisonError') && !input.compared.length ? 'Unknown' : outOfSync ? 'OutOfSync' : 'Synced',
+      ...(input.revision ? { revision: input.revision } : {}), ...(input.bundle ? { bundle: input.bundle } : {}) },
+    health: { status: health.status, ...(health.message ? { message: health.message } : {}) },
+    resources: [...resources, ...input.children.map(({ live: _live, ...child }) => child)],
+    ...(input.operationState ? { operationState: input.operationState } : {}),
+    ...(input.conditions.length ? { conditions: input.conditions } : {}),
+    reconciledAt: input.now,
+  };
+}

@@ -1,0 +1,220 @@
+// The agent's side of the hub protocol: dial out (bootstrap token once, then the stored credential),
+// resume from the last acked revision, store each snapshot or delta durably before acking it, and
+// deliver status and events at least once (latest status per app wins; resent after reconnects).
+import WebSocket from 'ws';
+import type { Logger } from 'pino';
+import { CloseCode, PROTOCOL_VERSION, decodeHubMessage, type AppStatus, type Assignment, type EventMessage, type HubMessage } from '@flotilla/shared';
+import type { StateStore } from './state.ts';
+
+/** How the link is set up. */
+export interface HubLinkOptions {
+  hubUrl: string;
+  /** The bootstrap token (or a credential) given on the command line. */
+  token?: string;
+  store: StateStore;
+  log: Logger;
+  agentVersion: string;
+  kubernetesVersion?: string;
+  serverUrl?: string;
+  /** Called after assignments changed and were stored: the names of the apps that changed. */
+  onAssignments(apps: string[]): void;
+  /** Delay before reconnect attempt n (ms); injectable for tests. */
+  backoff?: (attempt: number) => number;
+}
+
+/** Reconnect delays: 0.5 s doubling to 30 s, with ±20 % jitter. */
+export function defaultBackoff(attempt: number, random = Math.random()): number {
+  return Math.round(Math.min(30_000, 500 * 2 ** Math.min(attempt, 10)) * (0.8 + 0.4 * random));
+}
+
+/** A persistent, self-healing connection to the hub. */
+export class HubLink {
+  private ws: WebSocket | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private connected = false;
+  private lastHeard = 0;
+  private heartbeatMs = 10_000;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly pendingStatus = new Map<string, { seq: number; status: AppStatus }>();
+  private readonly pendingEvents = new Map<number, EventMessage>();
+  private readonly options: HubLinkOptions;
+  private readonly log: Logger;
+
+  constructor(options: HubLinkOptions) {
+    this.options = options;
+    this.log = options.log.child({ component: 'link' });
+  }
+
+  /** Whether the hub is connected and has welcomed us. */
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Starts connecting (and reconnecting) until stop(). */
+  start(): void {
+    this.connect();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const state = this.options.store.current;
+    const token = state.credential ?? this.options.token;
+    if (!token) {
+      this.log.error('no credential stored and no --token given: cannot authenticate to the hub');
+      return;
+    }
+    const url = `${this.options.hubUrl.replace(/^http/, 'ws')}/api/v1/agent/connect`;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.lastHeard = Date.now();
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: this.options.store.current.revision,
+        ...(this.options.kubernetesVersion ? { kubernetesVersion: this.options.kubernetesVersion } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}) });
+    });
+    ws.on('message', (data: Buffer) => {
+      this.lastHeard = Date.now();
+      const decoded = decodeHubMessage(data.toString('utf8'));
+      if (!decoded.ok) {
+        this.log.error({ issue: decoded.issue }, 'malformed message from the hub; reconnecting');
+        ws.close(CloseCode.protocolError, 'malformed message');
+        return;
+      }
+      try {
+        this.handle(decoded.message);
+      } catch (error) {
+        this.log.error({ err: error }, 'handling a hub message failed; reconnecting');
+        ws.close(1011, 'agent error');
+      }
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      this.log.error({ status: res.statusCode }, res.statusCode === 401 ? 'the hub refused our token (used, expired or revoked): register the cluster again' : 'the hub refused the connection');
+      ws.terminate();
+    });
+    ws.on('error', (error) => this.log.warn({ err: error.message }, 'hub connection error'));
+    ws.on('close', (code, reason) => {
+      this.connected = false;
+      if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+      if (this.stopped) return;
+      const delay = (this.options.backoff ?? defaultBackoff)(this.attempt++);
+      this.log.info({ code, reason: reason.toString(), retryInMs: delay }, 'disconnected from the hub');
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  private handle(message: HubMessage): void {
+    const store = this.options.store;
+    switch (message.type) {
+      case 'registered':
+        store.update((s) => {
+          s.credential = message.credential;
+          s.cluster = message.cluster;
+        });
+        this.log.info({ cluster: message.cluster }, 'registered with the hub; credential stored');
+        return;
+      case 'welcome':
+        this.connected = true;
+        this.attempt = 0;
+        this.heartbeatMs = message.heartbeatIntervalMs;
+        if (store.current.cluster !== message.cluster) store.update((s) => (s.cluster = message.cluster));
+        this.startHeartbeats();
+        this.log.info({ cluster: message.cluster, revision: store.current.revision }, 'connected to the hub');
+        for (const [app, pending] of this.pendingStatus) this.send({ type: 'status', app, seq: pending.seq, status: pending.status });
+        for (const event of this.pendingEvents.values()) this.send(event);
+        return;
+      case 'snapshot': {
+        const before = store.current.assignments;
+        const next: Record<string, Assignment> = Object.fromEntries(message.assignments.map((a) => [a.app, a]));
+        const changed = [...new Set([...Object.keys(before), ...Object.keys(next)])].filter((app) => JSON.stringify(before[app]) !== JSON.stringify(next[app]));
+        store.update((s) => {
+          s.assignments = next;
+          s.revision = message.revision;
+        });
+        this.send({ type: 'ack', revision: message.revision });
+        if (changed.length) this.options.onAssignments(changed);
+        return;
+      }
+      case 'delta': {
+        if (message.fromRevision !== store.current.revision) {
+          this.log.warn({ from: message.fromRevision, have: store.current.revision }, 'delta does not start at our revision; resyncing');
+          this.ws?.close(1000, 'resync');
+          return;
+        }
+        const changed = new Set<string>();
+        store.update((s) => {
+          for (const change of message.changes) {
+            if (change.assignment) s.assignments[change.app] = change.assignment;
+            else delete s.assignments[change.app];
+            changed.add(change.app);
+          }
+          s.revision = message.revision;
+        });
+        this.send({ type: 'ack', revision: message.revision });
+        if (changed.size) this.options.onAssignments([...changed]);
+        return;
+      }
+      case 'status.ack': {
+        const pending = this.pendingStatus.get(message.app);
+        if (pending && pending.seq <= message.seq) this.pendingStatus.delete(message.app);
+        return;
+      }
+      case 'event.ack':
+        this.pendingEvents.delete(message.seq);
+        return;
+      case 'heartbeat':
+        return;
+      case 'error':
+        this.log.warn({ code: message.code, message: message.message }, 'the hub reported an error');
+        return;
+    }
+  }
+
+  private startHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(() => {
+      if (Date.now() - this.lastHeard > this.heartbeatMs * 3) {
+        this.log.warn('the hub went silent; reconnecting');
+        this.ws?.terminate();
+        return;
+      }
+      this.send({ type: 'heartbeat' });
+    }, this.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Queues an application's status (replacing an older pending one) and sends it when connected. */
+  reportStatus(app: string, status: AppStatus): void {
+    const seq = this.nextSeq('statusSeq');
+    this.pendingStatus.set(app, { seq, status });
+    if (this.connected) this.send({ type: 'status', app, seq, status });
+  }
+
+  /** Queues an event and sends it when connected. */
+  reportEvent(event: EventMessage['event'], app?: string): void {
+    const seq = this.nextSeq('eventSeq');
+    const message: EventMessage = { type: 'event', seq, event, ...(app ? { app } : {}) };
+    this.pendingEvents.set(seq, message);
+    if (this.pendingEvents.size > 1000) this.pendingEvents.delete(this.pendingEvents.keys().next().value!);
+    if (this.connected) this.send(message);
+  }
+
+  /** Sequence numbers that only grow, across restarts too: at least the clock in microseconds. */
+  private nextSeq(counter: 'statusSeq' | 'eventSeq'): number {
+    const state = this.options.store.current;
+    state[counter] = Math.max(state[counter] + 1, Date.now() * 1000);
+    return state[counter];
+  }
+
+  private send(message: object): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  /** Closes the connection and stops reconnecting. */
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.ws?.close(1000, 'agent stopping');
+  }
+}

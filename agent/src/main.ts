@@ -1,0 +1,61 @@
+// `flotilla-agent`: connects one cluster to the hub and keeps it matching its assignments, from
+// the state stored on disk when the hub is away.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { createLogger } from '@flotilla/shared';
+import { startAgent } from './agent.ts';
+
+const USAGE = 'usage: flotilla-agent --hub URL --token TOKEN [--kubeconfig PATH] [--state-dir DIR] [--resync SECONDS]';
+const log = createLogger('flotilla-agent');
+let values;
+try {
+  values = parseArgs({
+    options: {
+      hub: { type: 'string', default: process.env.FLOTILLA_HUB },
+      token: { type: 'string', default: process.env.FLOTILLA_TOKEN },
+      kubeconfig: { type: 'string', default: process.env.KUBECONFIG },
+      'state-dir': { type: 'string', default: process.env.FLOTILLA_STATE_DIR ?? join(homedir(), '.local', 'share', 'flotilla', 'agent') },
+      resync: { type: 'string', default: '180' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (!values.hub) {
+  console.error(`--hub is required\n${USAGE}`);
+  process.exit(2);
+}
+const kc = new k8s.KubeConfig();
+try {
+  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+  else kc.loadFromCluster();
+} catch (error) {
+  console.error(`cannot load the cluster's credentials: ${(error as Error).message}`);
+  process.exit(2);
+}
+try {
+  const agent = await startAgent({
+    hubUrl: values.hub.replace(/\/+$/, ''),
+    token: values.token,
+    kubeConfig: kc,
+    stateDir: resolve(values['state-dir']),
+    resyncMs: Number(values.resync) * 1000,
+    log,
+  });
+  const stop = () => {
+    agent.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  log.fatal({ err: error }, 'the agent could not start');
+  process.exit(1);
+}

@@ -1,0 +1,81 @@
+// Drift detection: one informer per kind the applications own (list + watch, filtered by the
+// tracking label), a cache of live objects the engine reads instead of GETs, and a callback naming
+// the application whose object changed, so it is compared (and, with selfHeal, reverted) at once.
+import type * as k8s from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Kube, KubeObject } from '../engine/kube.ts';
+import { TRACKING_ANNOTATION, TRACKING_LABEL, parseTrackingId } from '../engine/objects.ts';
+
+type KindInformer = k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>;
+
+/** The application an object's tracking annotation names, if any. */
+export function trackedApp(obj: { metadata?: { annotations?: Record<string, string> } }): string | undefined {
+  const id = obj.metadata?.annotations?.[TRACKING_ANNOTATION];
+  return id ? parseTrackingId(id)?.app : undefined;
+}
+
+/** Informers by kind, started on demand. */
+export class Watcher {
+  private readonly informers = new Map<string, Promise<KindInformer>>();
+  private readonly kube: Kube;
+  private readonly log: Logger;
+  private readonly onChange: (app: string, kind: string) => void;
+
+  constructor(kube: Kube, log: Logger, onChange: (app: string, kind: string) => void) {
+    this.kube = kube;
+    this.log = log.child({ component: 'watch' });
+    this.onChange = onChange;
+  }
+
+  /** Starts (once) and waits for the informer of a kind: its cache is then complete. */
+  async ensure(apiVersion: string, kind: string): Promise<void> {
+    await this.informer(apiVersion, kind);
+  }
+
+  private informer(apiVersion: string, kind: string): Promise<KindInformer> {
+    const key = `${apiVersion}/${kind}`;
+    let pending = this.informers.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const informer = await this.kube.informer(apiVersion, kind, TRACKING_LABEL);
+        const notify = (obj: k8s.KubernetesObject) => {
+          const app = trackedApp(obj as KubeObject);
+          if (app) this.onChange(app, kind);
+        };
+        informer.on('add', notify);
+        informer.on('update', notify);
+        informer.on('delete', notify);
+        informer.on('error', (error: unknown) => {
+          this.log.warn({ kind, err: (error as Error)?.message }, 'watch failed; restarting');
+          setTimeout(() => void informer.start().catch(() => {}), 1000).unref();
+        });
+        await informer.start();
+        return informer;
+      })();
+      this.informers.set(key, pending);
+      pending.catch(() => this.informers.delete(key));
+    }
+    return pending;
+  }
+
+  /** The cached live object (after ensure() for its kind), or undefined when absent. */
+  async live(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    const informer = await this.informer(apiVersion, kind);
+    const obj = informer.get(name, namespace);
+    return obj ? ({ ...obj, apiVersion, kind } as KubeObject) : undefined;
+  }
+
+  /** Every cached object of a kind that names this application. */
+  async ownedBy(app: string, apiVersion: string, kind: string): Promise<KubeObject[]> {
+    const informer = await this.informer(apiVersion, kind);
+    return informer.list().filter((o) => trackedApp(o as KubeObject) === app).map((o) => ({ ...o, apiVersion, kind }) as KubeObject);
+  }
+
+  /** Stops every informer. */
+  async stop(): Promise<void> {
+    for (const pending of this.informers.values()) {
+      const informer = await pending.catch(() => undefined);
+      await informer?.stop();
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Real hub and agent processes for end-to-end tests, started the way users start them (the bins),
+// with their logs in files and parent-death signals so nothing outlives the test run.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
+import { freePort } from '../cluster/ports.ts';
+import { eventually } from './hub.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+/** A hub process and an admin API client. */
+export interface HubProcess {
+  url: string;
+  dataDir: string;
+  proc: Proc;
+  token: string;
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+/** Starts `flotilla-hub` on a free port (embedded PostgreSQL in dataDir). */
+export async function startHubProcess(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<HubProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-hub-proc-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const hub: HubProcess = {
+    url,
+    dataDir,
+    proc: undefined as unknown as Proc,
+    token: '',
+    async api(method, path, body, headers = {}) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...(hub.token ? { authorization: `Bearer ${hub.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      return { status: res.status, body: parsed };
+    },
+    async stop() {
+      await stopProcess(hub.proc, 15_000);
+    },
+    async restart() {
+      await hub.stop();
+      await launch();
+    },
+  };
+  const launch = async () => {
+    hub.proc = startProcess('flotilla-hub', process.execPath, [join(root, 'hub/bin/flotilla-hub.js'), '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--poll-interval', '3600', '--heartbeat-interval', '1', ...(options.args ?? [])],
+      join(dataDir, 'hub.log'), { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...options.env } });
+    await eventually('hub /readyz', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 60_000, 100);
+    const passwordFile = join(dataDir, 'initial-admin-password');
+    if (existsSync(passwordFile)) {
+      const login = await hub.api('POST', '/api/v1/session', { username: 'admin', password: readFileSync(passwordFile, 'utf8').trim() });
+      hub.token = login.body.token;
+    }
+  };
+  await launch();
+  return hub;
+}
+
+/** An agent process for one cluster. */
+export interface AgentProcess {
+  proc: Proc;
+  stateDir: string;
+  logFile: string;
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  start(): void;
+}
+
+/** Starts `flotilla-agent` against a hub with a token and a kubeconfig. */
+export function startAgentProcess(hubUrl: string, token: string, kubeconfig: string, stateDir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'))): AgentProcess {
+  const logFile = join(stateDir, 'agent.log');
+  const agent: AgentProcess = {
+    proc: undefined as unknown as Proc,
+    stateDir,
+    logFile,
+    start() {
+      agent.proc = startProcess('flotilla-agent', process.execPath, [join(root, 'agent/bin/flotilla-agent.js'), '--hub', hubUrl, '--token', token, '--kubeconfig', kubeconfig, '--state-dir', stateDir],
+        logFile, { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info' } });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (signal === 'SIGKILL') {
+        try {
+          process.kill(agent.proc.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+        await agent.proc.exited;
+      } else {
+        await stopProcess(agent.proc, 5000);
+      }
+    },
+  };
+  agent.start();
+  return agent;
+}
