@@ -18,8 +18,9 @@ import type { HubLink } from '../link/hub-link.ts';
 import type { Watcher } from '../watch/watcher.ts';
 import type { Kube } from './kube.ts';
 import { prepareDesired, refKey, refOf, type KubeObject, type ObjectRef } from './objects.ts';
-import { diffResource, type IgnoreRule } from './diff.ts';
+import { diffResource, ignoresExtraneous, type IgnoreRule } from './diff.ts';
 import { planSync } from './plan.ts';
+import { mergeSurvivors, toInventory } from './inventory.ts';
 import { parseSyncOptions } from './sync-options.ts';
 import { executePlan } from './executor.ts';
 import { deleteApplicationResources } from './deletion.ts';
@@ -125,14 +126,19 @@ export class Reconciler {
     const operation = a.operation && !finished ? a.operation : undefined;
     const prune = operation ? (operation.prune ?? false) || (automated?.prune ?? false) : (automated?.prune ?? false);
     const preview = planSync({ desired, live, inventory, prune: false, app: a.app });
-    const drifted = compared.some((c) => c.status === 'OutOfSync') || preview.requiresPruning.length > 0;
+    // Extraneous objects count as drift unless they opt out (compare-options: IgnoreExtraneous).
+    const extraneous = preview.requiresPruning.filter((r) => {
+      const l = live.get(refKey(r));
+      return !(l && ignoresExtraneous(l));
+    });
+    const drifted = compared.some((c) => c.status === 'OutOfSync') || extraneous.length > 0;
     const newTarget = this.lastSynced.get(a.app) !== a.bundle;
     const shouldSync = operation !== undefined || (automated !== undefined && drifted && (newTarget || automated.selfHeal));
 
     this.log.debug({ app: a.app, drifted, newTarget, operation: operation?.id, automated, finished: finished?.id }, 'compared');
     if (!shouldSync) {
       if (!drifted) this.lastSynced.set(a.app, a.bundle);
-      await this.report(a.app, a, { compared, requiresPruning: preview.requiresPruning, conditions: [] }, finished);
+      await this.report(a.app, a, { compared, requiresPruning: extraneous, conditions: [] }, finished);
       return;
     }
 
@@ -144,9 +150,12 @@ export class Reconciler {
     const plan = planSync({ desired, live, inventory, prune, app: a.app, createNamespace: syncOptions.createNamespace ? a.namespace : undefined });
     if (operation?.dryRun) {
       this.finishOperation(a, { id: opId, phase: 'Succeeded', message: `dry run: ${plan.tasks.length} task(s) planned`, startedAt });
-      await this.report(a.app, a, { compared, requiresPruning: preview.requiresPruning, conditions: [] });
+      await this.report(a.app, a, { compared, requiresPruning: extraneous, conditions: [] });
       return;
     }
+    // Record what we are about to create before creating it: an agent killed mid-sync still knows,
+    // after a restart, every object it may have made (so nothing it made can be orphaned).
+    this.deps.store.update((s) => (s.inventories[a.app] = mergeSurvivors(toInventory(desired), inventory)));
     const synced = new Set(compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))));
     const result = await executePlan(this.deps.kube, plan, { skip: synced, inventory, log: this.log });
     const cache = this.cacheOf(a.app);
@@ -228,7 +237,7 @@ export class Reconciler {
           continue;
         }
         if (!current) {
-          results[i] = { target, live: undefined, status: 'OutOfSync', message: 'missing' };
+          results[i] = { target, live: undefined, status: 'OutOfSync', message: `${target.kind}/${target.metadata.name} does not exist: it will be created` };
           continue;
         }
         try {

@@ -26,7 +26,7 @@ export interface StatusInput {
 
 /** The status to report (pure). */
 export function buildStatus(input: StatusInput): AppStatus {
-  const resources: ResourceStatus[] = input.compared.map(({ target, live, status }) => {
+  const resources: ResourceStatus[] = input.compared.map(({ target, live, status, message }) => {
     const { group, version } = parseApiVersion(target.apiVersion);
     const health = live ? assessHealth(live as unknown as HealthObject) : { status: 'Missing' as const, message: 'the resource does not exist' };
     return {
@@ -34,6 +34,7 @@ export function buildStatus(input: StatusInput): AppStatus {
       ...(target.metadata.namespace ? { namespace: target.metadata.namespace } : {}),
       status,
       ...(health ? { health } : {}),
+      ...(status === 'OutOfSync' && message ? { diff: message.length > 8000 ? `${message.slice(0, 8000)}\n… (cut)` : message } : {}),
     };
   });
   for (const ref of input.requiresPruning) {

@@ -16,6 +16,8 @@ export const ResourceStatusSchema = Type.Object({
   status: Type.Optional(SyncStatus),
   health: Type.Optional(Type.Object({ status: HealthStatus, message: Type.Optional(Type.String()) })),
   requiresPruning: Type.Optional(Type.Boolean()),
+  /** For an OutOfSync resource: what differs, live against desired (a readable diff, cut at 8 KiB). */
+  diff: Type.Optional(Type.String({ maxLength: 8192 })),
   parentRefs: Type.Optional(Type.Array(Type.Object({ group: Type.String(), kind: Type.String(), namespace: Type.Optional(Type.String()), name: Type.String() }))),
 });
 
