@@ -1,6 +1,6 @@
 // Real hub and agent processes for end-to-end tests, started the way users start them (the bins),
 // with their logs in files and parent-death signals so nothing outlives the test run.
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
@@ -21,9 +21,10 @@ export interface HubProcess {
 }
 
 /** Starts `flotilla-hub` on a free port (embedded PostgreSQL in dataDir). */
-export async function startHubProcess(options: { dataDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<HubProcess> {
+export async function startHubProcess(options: { dataDir?: string; port?: number; env?: Record<string, string>; args?: string[] } = {}): Promise<HubProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-hub-proc-'));
-  const port = await freePort();
+  mkdirSync(dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const hub: HubProcess = {
     url,
@@ -54,7 +55,8 @@ export async function startHubProcess(options: { dataDir?: string; env?: Record<
     },
   };
   const launch = async () => {
-    hub.proc = startProcess('flotilla-hub', process.execPath, [join(root, 'hub/bin/flotilla-hub.js'), '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--poll-interval', '3600', '--heartbeat-interval', '1', ...(options.args ?? [])],
+    const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--poll-interval', '3600', '--heartbeat-interval', '1', ...(options.args ?? [])];
+    hub.proc = startProcess('flotilla-hub', process.execPath, [join(root, 'hub/bin/flotilla-hub.js'), ...args],
       join(dataDir, 'hub.log'), { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...options.env } });
     await eventually('hub /readyz', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 60_000, 100);
     const passwordFile = join(dataDir, 'initial-admin-password');
@@ -78,6 +80,7 @@ export interface AgentProcess {
 
 /** Starts `flotilla-agent` against a hub with a token and a kubeconfig. */
 export function startAgentProcess(hubUrl: string, token: string, kubeconfig: string, stateDir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'))): AgentProcess {
+  mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'agent.log');
   const agent: AgentProcess = {
     proc: undefined as unknown as Proc,
