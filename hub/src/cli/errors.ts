@@ -27,6 +27,14 @@ export class UsageError extends CliError {
   }
 }
 
+/** Ends a command with an exit code and prints nothing (e.g. `app diff` found differences: 1). */
+export class ExitStatus extends CliError {
+  constructor(exitCode: number) {
+    super(`exit status ${exitCode}`, { exitCode });
+    this.name = 'ExitStatus';
+  }
+}
+
 /** The stderr text for an error: `error: <message>`, then one `  <path>: <message>` line per issue. */
 export function formatError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

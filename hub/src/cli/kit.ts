@@ -60,6 +60,13 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** Option parser for a whole number, zero allowed. */
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
 /** Everything on stdin, as text. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@
 // prints `error: <message>` (and the hub's field issues) and exits 1, a usage error exits 2.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { CliError, formatError } from './errors.ts';
+import { CliError, ExitStatus, formatError } from './errors.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerCluster } from './commands/cluster.ts';
@@ -43,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     // Commander has already printed its own message (or the help / version).
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ExitStatus) return error.exitCode;
     process.stderr.write(formatError(error));
     if (!(error instanceof CliError) && process.env.FLOTILLA_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return error instanceof CliError ? error.exitCode : 1;

@@ -5,7 +5,18 @@ import { UsageError } from '../errors.ts';
 import { formatConditions, formatSyncPolicy, renderKeyValues, renderTable, shortRevision, type Column, type OutputFormat } from '../output.ts';
 
 interface SourceView { repoURL?: string; path?: string; chart?: string; targetRevision?: string }
-interface ResourceView { group: string; version?: string; kind: string; namespace?: string; name: string; status?: string; health?: { status: string; message?: string }; requiresPruning?: boolean }
+/** One resource of an application as the API answers it (`diff` only for OutOfSync ones). */
+export interface ResourceView {
+  group: string;
+  version?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  status?: string;
+  health?: { status: string; message?: string };
+  requiresPruning?: boolean;
+  diff?: string;
+}
 
 /** An application as the API answers it (the parts the CLI shows). */
 export interface ApplicationView {

@@ -1,11 +1,12 @@
 // `flotilla app ...`: create applications (from Argo CD Application YAML/JSON files or from flags),
-// list, get, delete, sync and refresh them. The hub validates every Application it is sent.
+// list, get, delete, sync and refresh them; diff and wait live in app-state.ts. The hub validates every Application it is sent.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ApiError, type ApiClient } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, print, readStdin } from '../kit.ts';
 import { renderList, renderObject, shortRevision } from '../output.ts';
+import { registerAppState } from './app-state.ts';
 import { applicationColumns, buildApplication, describeApplication, splitManifests, type ApplicationView, type CreateFlags } from './app-view.ts';
 
 const path = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
@@ -44,7 +45,7 @@ function conditionLines(a: ApplicationView): string[] {
   return a.status.conditions.map((c) => `  ${c.type}: ${c.message}`);
 }
 
-/** Adds `app create|list|get|delete|sync|refresh`. */
+/** Adds `app create|list|get|diff|wait|delete|sync|refresh`. */
 export function registerApp(program: Command): void {
   const app = program.command('app').description('manage applications (Argo CD Application objects)');
 
@@ -104,6 +105,8 @@ export function registerApp(program: Command): void {
       const format = formatOf(opts);
       print(format === 'json' || format === 'yaml' ? renderObject(found, format) : describeApplication(found, format));
     });
+
+  registerAppState(app);
 
   app
     .command('delete')
