@@ -10,6 +10,7 @@ import { FIELD_MANAGER } from './engine/objects.ts';
 import { AppQueue } from './engine/queue.ts';
 import { Reconciler } from './engine/reconciler.ts';
 import { Watcher } from './watch/watcher.ts';
+import { EventForwarder } from './watch/events.ts';
 
 /** The agent's version, reported in its hello. */
 export const AGENT_VERSION = '0.1.0';
@@ -62,7 +63,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     serverUrl: kube.server,
     onAssignments: (apps) => queue.add(...apps),
   });
-  const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue });
+  const events = new EventForwarder(kube, log, (event, app) => link.reportEvent(event, app));
+  const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue, events });
   const queue = new AppQueue((app) => reconciler.reconcile(app), 4);
   const all = () => [...new Set([...Object.keys(store.current.assignments), ...Object.keys(store.current.inventories)])];
   queue.add(...all());
@@ -79,6 +81,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       link.stop();
       await queue.stop();
       await watcher.stop();
+      await events.stop();
     },
   };
 }

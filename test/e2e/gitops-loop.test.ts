@@ -43,6 +43,11 @@ describe('GitOps loop on real clusters', () => {
     await eventually('guestbook-config pruned', () => east.core.readNamespacedConfigMap({ name: 'guestbook-config', namespace: 'web' }).then(() => false, isNotFound), 30_000);
     // What the app never created stays.
     assert.equal((await east.core.readNamespacedConfigMap({ name: 'not-from-git', namespace: 'web' })).data?.keep, 'me');
+    // Kubernetes events about the app's objects reach the hub (the rollout scaled a ReplicaSet).
+    await eventually('a ScalingReplicaSet event at the hub', async () => {
+      const events = (await f.hub.api('GET', '/api/v1/applications/guestbook/events')).body.items;
+      return events.some((e: any) => e.event.reason === 'ScalingReplicaSet' && e.event.object === 'Deployment/web/guestbook');
+    }, 20_000);
   });
 
   it('reverts a kubectl scale at once with selfHeal', async () => {

@@ -156,11 +156,11 @@ export class Kube {
     return list.items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
-  /** An informer (list + watch + cache) over a kind in all namespaces, filtered by label. */
-  async informer(apiVersion: string, kind: string, labelSelector: string): Promise<k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>> {
-    const path = await this.collectionPath(apiVersion, kind);
+  /** An informer (list + watch + cache) over a kind, in all namespaces or one, optionally filtered by label. */
+  async informer(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>> {
+    const path = await this.collectionPath(apiVersion, kind, namespace);
     const listFn = async () => {
-      const list = await this.raw<k8s.KubernetesListObject<k8s.KubernetesObject>>('GET', `${path}?labelSelector=${encodeURIComponent(labelSelector)}`);
+      const list = await this.raw<k8s.KubernetesListObject<k8s.KubernetesObject>>('GET', `${path}${labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : ''}`);
       list.items = list.items.map((item) => ({ ...item, apiVersion, kind }));
       return list;
     };

@@ -35,6 +35,8 @@ export interface ReconcilerDeps {
   store: StateStore;
   link: Pick<HubLink, 'reportStatus' | 'reportEvent'>;
   log: Logger;
+  /** Told which object uids belong to an app, and which namespaces to watch for its events. */
+  events?: { own(app: string, uids: string[]): void; watch(namespace: string): void };
   /** Ask for another reconcile of an app later (deletion in progress, retry after an error). */
   requeue(app: string, afterMs: number): void;
 }
@@ -269,7 +271,12 @@ export class Reconciler {
 
   private async report(app: string, a: Assignment, parts: { compared: Compared[]; requiresPruning?: ObjectRef[]; conditions: { type: string; message: string }[]; operationState?: AppStatus['operationState'] }, finished?: { id: string; phase: 'Succeeded' | 'Failed' | 'Error'; message: string; startedAt: string; finishedAt: string }): Promise<void> {
     await (async () => {
-      const children = await childrenOf(this.deps.kube, parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined)).catch(() => []);
+      const lives = parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined);
+      const children = await childrenOf(this.deps.kube, lives).catch(() => []);
+      if (this.deps.events) {
+        this.deps.events.own(app, [...lives, ...children.map((c) => c.live)].map((o) => o.metadata['uid'] as string).filter(Boolean));
+        for (const ns of new Set(lives.map((o) => o.metadata.namespace).filter((n): n is string => !!n))) this.deps.events.watch(ns);
+      }
       // The last operation's outcome stays in the status (as in Argo CD) after the hub has settled it.
       const last = finished ?? this.deps.store.current.finishedOperations.findLast((o) => o.app === app);
       const operationState = parts.operationState ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
