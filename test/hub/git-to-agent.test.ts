@@ -128,6 +128,18 @@ describe('git to agent', () => {
     const renders = await t.hub.ctx.pool.query('SELECT count(*)::int AS n FROM renders r JOIN bundles b ON b.key = r.bundle_key WHERE b.key = $1', [bundles[0]]);
     assert.equal(renders.rows[0].n, 1);
   });
+
+  it('exposes Prometheus metrics: renders, cache hits, agents and applications', async () => {
+    const res = await fetch(`${t.hub.url}/metrics`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    assert.equal(value('flotilla_renders_total'), t.hub.ctx.repo.stats.renders);
+    assert.ok(value('flotilla_render_cache_hits_total') >= 1);
+    assert.match(text, /^flotilla_agents_connected \d+$/m);
+    assert.match(text, /^flotilla_applications\{sync_status="Unknown",health_status="Unknown"\} \d+$/m);
+    assert.match(text, /^flotilla_hub_process_resident_memory_bytes \d+/m);
+  });
 });
 
 describe('poller', () => {

@@ -7,6 +7,7 @@ import type { HubContext } from './context.ts';
 import { accessHook } from './auth.ts';
 import { hasDeclaredAccess } from './rbac.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { repositoryRoutes } from './routes/repositories.ts';
@@ -20,7 +21,7 @@ import { ErrorBodySchema } from './schemas.ts';
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 /** Builds the API (not yet listening). */
-export async function buildApi(ctx: HubContext): Promise<FastifyInstance> {
+export async function buildApi(ctx: HubContext, connectedAgents: () => number = () => 0): Promise<FastifyInstance> {
   // Request lines stay out of the log (warn level); failures are logged by the error handler.
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'api' }, { level: 'warn' }),
@@ -66,6 +67,7 @@ export async function buildApi(ctx: HubContext): Promise<FastifyInstance> {
   app.addSchema({ ...ErrorBodySchema, $id: 'ErrorBody' });
 
   await app.register(healthRoutes(ctx));
+  await app.register(metricsRoutes(ctx, connectedAgents));
   await app.register(webhookRoutes(ctx));
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(clusterRoutes(ctx), { prefix: '/api/v1/clusters' });
