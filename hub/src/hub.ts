@@ -73,8 +73,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         })().catch((error: unknown) => log.error({ err: error, apps: names }, 'background refresh failed'));
       },
     };
-    let gatewayRef: Gateway | undefined;
-    const api = await buildApi(ctx, () => gatewayRef?.connectedClusters ?? 0);
     const gateway = new Gateway({
       pool: database.pool,
       databaseUrl: database.url,
@@ -83,7 +81,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       missedHeartbeats: settings.missedHeartbeats,
       maxMessageBytes: settings.maxAgentMessageBytes,
     });
-    gatewayRef = gateway;
+    const api = await buildApi(ctx, () => gateway.connectedClusters);
     await gateway.attach(api.server);
     await api.listen({ host, port });
     const address = api.server.address();
