@@ -70,9 +70,12 @@ export function startProcess(name: string, command: string, args: string[], logF
 export async function stopProcess(proc: Proc, graceMs = 3000): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   killQuietly(proc.pid, 'SIGTERM');
+  // The child is unref'd: this timer also keeps the event loop alive until its exit is seen.
   const timer = setTimeout(() => killQuietly(proc.pid, 'SIGKILL'), graceMs);
+  const keepAlive = setInterval(() => {}, 1000);
   await proc.exited;
   clearTimeout(timer);
+  clearInterval(keepAlive);
 }
 
 /** Stops a process known only by pid (cluster:down): SIGTERM, then SIGKILL after graceMs. */

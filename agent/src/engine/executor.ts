@@ -27,7 +27,9 @@ export async function executePlan(kube: Kube, plan: PlanResult, options: { skip:
   for (const t of plan.tasks) if (t.action === 'skip-prune' && /not tracked|another app|not ours/i.test(t.reason ?? '')) released.add(refKey(t.ref));
   for (const wave of wavesOf(plan.tasks)) {
     if (result.failures.length) break;
-    await runAll(wave.tasks, async (task) => {
+    // Inside a wave, Namespaces and CRDs go first (and CRDs must be served) before what lives in them.
+    const isFoundation = (t: SyncTask) => t.action === 'create-namespace' || (t.action === 'apply' && (t.ref.kind === 'Namespace' || t.ref.kind === 'CustomResourceDefinition'));
+    for (const group of [wave.tasks.filter(isFoundation), wave.tasks.filter((t) => !isFoundation(t))]) await runAll(group, async (task) => {
       const key = refKey(task.ref);
       try {
         if (task.action === 'apply' || task.action === 'create-namespace') {
@@ -37,7 +39,7 @@ export async function executePlan(kube: Kube, plan: PlanResult, options: { skip:
           }
           const applied = await kube.apply(task.target as LiveObject);
           if (task.action === 'apply') result.applied.push(applied as KubeObject);
-          if (task.target?.kind === 'CustomResourceDefinition') await waitEstablished(kube, task.target.metadata.name);
+          if (task.target?.kind === 'CustomResourceDefinition') await waitEstablished(kube, task.target);
         } else if (task.action === 'prune') {
           await kube.delete(task.live ?? { apiVersion: toApiVersion(task.ref), kind: task.ref.kind, metadata: { name: task.ref.name, namespace: task.ref.namespace } }, 'Background');
           result.pruned.push(task.ref);
@@ -62,13 +64,18 @@ async function runAll(tasks: SyncTask[], fn: (task: SyncTask) => Promise<void>):
   }));
 }
 
-/** Waits (up to 30 s) until a CRD is Established, so its custom resources can be applied. */
-async function waitEstablished(kube: Kube, name: string): Promise<void> {
+/** Waits (up to 30 s) until a CRD is Established and discovery serves its kind, so its resources can be applied. */
+async function waitEstablished(kube: Kube, crd: KubeObject): Promise<void> {
+  const name = crd.metadata.name;
+  const spec = crd['spec'] as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] } | undefined;
+  const version = spec?.versions?.find((v) => v.served !== false)?.name;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const crd = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
-    const conditions = (crd?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    const live = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    const conditions = (live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
+    const established = conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    const served = !spec?.group || !version || !spec.names?.kind || (await kube.resource(`${spec.group}/${version}`, spec.names.kind).catch(() => undefined)) !== undefined;
+    if (established && served) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`CustomResourceDefinition ${name} was not established within 30 s`);

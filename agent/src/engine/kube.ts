@@ -1,6 +1,8 @@
 // The agent's Kubernetes edge (@kubernetes/client-node): discovery, server-side apply (and its dry
 // run), get, delete, list and informers. Failures are wrapped with the object they concern and the
 // API's reason, and classified by small predicates.
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
 import * as k8s from '@kubernetes/client-node';
 
 /** A Kubernetes object as the engine handles it. */
@@ -57,20 +59,18 @@ function wrap(what: string, error: unknown): KubeError {
 /** Object-level access to one cluster. */
 export class Kube {
   readonly kc: k8s.KubeConfig;
-  private readonly objects: k8s.KubernetesObjectApi;
+  private pool: { agent: HttpsAgent; headers: Record<string, string>; at: number } | undefined;
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
   readonly fieldManager: string;
 
   constructor(kc: k8s.KubeConfig, fieldManager: string) {
     this.kc = kc;
-    this.objects = k8s.KubernetesObjectApi.makeApiClient(kc);
     this.fieldManager = fieldManager;
   }
 
   /** The API server's version (e.g. v1.34.4). */
   async serverVersion(): Promise<string> {
-    const info = await this.kc.makeApiClient(k8s.VersionApi).getCode();
-    return info.gitVersion;
+    return (await this.raw<{ gitVersion: string }>('GET', '/version', undefined, { what: 'server version' })).gitVersion;
   }
 
   /** The server URL of the current context. */
@@ -99,7 +99,7 @@ export class Kube {
 
   private async loadDiscovery(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
     const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const list = await this.raw<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>('GET', path).catch((error: unknown) => {
+    const list = await this.raw<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>('GET', path, undefined, { what: `discover ${apiVersion}` }).catch((error: unknown) => {
       if (isNotFound(error)) return undefined;
       throw error;
     });
@@ -120,32 +120,40 @@ export class Kube {
 
   /** Server-side apply as our field manager (force: take over conflicting fields); dryRun: only compute. */
   async apply(obj: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
-    try {
-      return (await this.objects.patch(obj as k8s.KubernetesObject, undefined, options.dryRun ? 'All' : undefined, this.fieldManager, options.force ?? true, k8s.PatchStrategy.ServerSideApply)) as KubeObject;
-    } catch (error) {
-      throw wrap(`${options.dryRun ? 'dry-run apply' : 'apply'} ${describeObject(obj)}`, error);
-    }
+    const what = `${options.dryRun ? 'dry-run apply' : 'apply'} ${describeObject(obj)}`;
+    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}&force=${options.force ?? true}${options.dryRun ? '&dryRun=All' : ''}`;
+    const path = await this.objectPath(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, what);
+    return this.raw<KubeObject>('PATCH', `${path}?${query}`, obj, { contentType: 'application/apply-patch+yaml', what });
   }
 
   /** The live object, or undefined when it does not exist. */
   async get(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<KubeObject | undefined> {
+    const what = `get ${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
     try {
-      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as KubeObject;
+      const path = await this.objectPath(ref.apiVersion, ref.kind, ref.name, ref.namespace, what);
+      return await this.raw<KubeObject>('GET', path, undefined, { what });
     } catch (error) {
-      const wrapped = wrap(`get ${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, error);
-      if (isNotFound(wrapped)) return undefined;
-      throw wrapped;
+      if (isNotFound(error)) return undefined;
+      throw error;
     }
   }
 
   /** Deletes an object (gone already counts as done). */
   async delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, propagationPolicy: 'Foreground' | 'Background' | 'Orphan' = 'Background'): Promise<void> {
+    const what = `delete ${describeObject(obj as KubeObject)}`;
     try {
-      await this.objects.delete({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace } }, undefined, undefined, undefined, undefined, propagationPolicy);
+      const path = await this.objectPath(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, what);
+      await this.raw('DELETE', path, { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy }, { what });
     } catch (error) {
-      const wrapped = wrap(`delete ${describeObject(obj as KubeObject)}`, error);
-      if (!isNotFound(wrapped)) throw wrapped;
+      if (!isNotFound(error)) throw error;
     }
+  }
+
+  private async objectPath(apiVersion: string, kind: string, name: string, namespace: string | undefined, what: string): Promise<string> {
+    const info = await this.resource(apiVersion, kind);
+    if (!info) throw new KubeError(what, 404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}`);
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    return `${base}${info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${info.name}/${encodeURIComponent(name)}`;
   }
 
   /** Lists objects of a kind (all namespaces) matching a label selector. */
@@ -167,35 +175,58 @@ export class Kube {
     return k8s.makeInformer(this.kc, path, listFn, labelSelector);
   }
 
-  /** A raw JSON request to the API server. */
-  async raw<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A JSON request to the API server over a kept-alive connection pool. */
+  async raw<T>(method: string, path: string, body?: unknown, options: { contentType?: string; what?: string } = {}): Promise<T> {
     const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new KubeError(path, 0, 'NoCluster', 'the kubeconfig has no current cluster');
-    const { request } = await import('node:https');
-    const opts: import('node:https').RequestOptions = { method, headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) } };
-    await this.kc.applyToHTTPSOptions(opts);
+    const what = options.what ?? `${method} ${path}`;
+    if (!cluster) throw new KubeError(what, 0, 'NoCluster', 'the kubeconfig has no current cluster');
+    const transport = await this.transport();
     const url = new URL(path, cluster.server);
-    const transport = url.protocol === 'http:' ? (await import('node:http')).request : request;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { ...transport.headers, accept: 'application/json' };
+    if (payload !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      // Explicit: Node sends a DELETE body without a length, which breaks the kept-alive connection.
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise<T>((resolve, reject) => {
-      const req = transport(url, opts, (res) => {
+      const req = send(url, { method, headers, agent: url.protocol === 'http:' ? undefined : transport.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if ((res.statusCode ?? 500) >= 400) {
-            reject(wrap(`${method} ${path}`, { code: res.statusCode, body: text }));
+            reject(wrap(what, { code: res.statusCode, body: text }));
             return;
           }
           try {
             resolve(JSON.parse(text) as T);
           } catch (error) {
-            reject(error);
+            reject(wrap(what, error));
           }
         });
       });
-      req.setTimeout(30_000, () => req.destroy(new Error(`timeout on ${method} ${path}`)));
-      req.on('error', (error) => reject(wrap(`${method} ${path}`, error)));
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.setTimeout(30_000, () => req.destroy(new Error(`timeout after 30 s`)));
+      req.on('error', (error) => reject(wrap(what, error)));
+      req.end(payload);
     });
+  }
+
+  /** One keep-alive agent for the cluster (TLS handshakes are the cost of a request otherwise); credentials re-read every minute, as tokens rotate. */
+  private async transport(): Promise<{ agent: HttpsAgent; headers: Record<string, string> }> {
+    if (this.pool && Date.now() - this.pool.at < 60_000) return this.pool;
+    const opts: RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    const agent = this.pool?.agent ?? new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 32,
+      ca: opts.ca, cert: opts.cert, key: opts.key,
+      ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+    });
+    const headers = Object.fromEntries(Object.entries((opts.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    this.pool = { agent, headers, at: Date.now() };
+    return this.pool;
   }
 }

@@ -49,12 +49,31 @@ interface CompareCacheEntry {
 }
 
 const COMPARE_CONCURRENCY = 16;
+const CHILDREN_TTL_MS = 3000;
+
+/** Content hashes of prepared objects (they are immutable once prepared). */
+const hashes = new WeakMap<KubeObject, string>();
+function hashOf(obj: KubeObject): string {
+  let h = hashes.get(obj);
+  if (!h) hashes.set(obj, (h = contentKey(obj)));
+  return h;
+}
+
+/** Prepared desired objects of one bundle for one destination namespace. */
+interface PreparedBundle {
+  bundle: string;
+  namespace: string;
+  objects: KubeObject[];
+  errors: { ref?: string; message: string }[];
+}
 
 /** Reconciles applications one call at a time (the queue guarantees one call per app at once). */
 export class Reconciler {
   private readonly compareCache = new Map<string, Map<string, CompareCacheEntry>>();
   private readonly lastSynced = new Map<string, string>();
   private readonly lastReported = new Map<string, string>();
+  private readonly prepared = new Map<string, PreparedBundle>();
+  private readonly children = new Map<string, { at: number; uids: string; nodes: Awaited<ReturnType<typeof childrenOf>> }>();
   private readonly deps: ReconcilerDeps;
   private readonly log: Logger;
 
@@ -81,6 +100,8 @@ export class Reconciler {
     // The hub no longer assigns it (deleted without cascade, or moved): leave its resources as they are.
     if (this.deps.store.current.inventories[app]) this.deps.store.update((s) => delete s.inventories[app]);
     this.compareCache.delete(app);
+    this.prepared.delete(app);
+    this.children.delete(app);
     this.lastSynced.delete(app);
     this.lastReported.delete(app);
   }
@@ -101,13 +122,8 @@ export class Reconciler {
       return;
     }
 
-    // 2. Prepare, discover, watch, read live.
-    const scopes = new Map<string, boolean>();
-    for (const m of manifests as KubeObject[]) {
-      const info = await this.deps.kube.resource(m.apiVersion, m.kind).catch(() => undefined);
-      if (info) scopes.set(`${m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : ''}/${m.kind}`, info.namespaced);
-    }
-    const prepared = prepareDesired(manifests, a.app, a.namespace, (group, kind) => scopes.get(`${group}/${kind}`));
+    // 2. Prepare (once per bundle and namespace: bundles are immutable), discover, read live.
+    const prepared = await this.prepare(a.app, a.bundle, a.namespace, manifests);
     if (prepared.errors.length) {
       await this.report(a.app, a, { compared: [], conditions: prepared.errors.map((e) => ({ type: 'ComparisonError', message: `${e.ref ? `${e.ref}: ` : ''}${e.message}` })) }, finished);
       return;
@@ -161,8 +177,10 @@ export class Reconciler {
     const synced = new Set(compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))));
     const result = await executePlan(this.deps.kube, plan, { skip: synced, inventory, log: this.log });
     const cache = this.cacheOf(a.app);
+    const byKey = new Map(desired.map((d) => [refKey(refOf(d)), d]));
     for (const applied of result.applied) {
-      cache.set(refKey(refOf(applied)), { desired: contentKey(desired.find((d) => refKey(refOf(d)) === refKey(refOf(applied)))), liveVersion: applied.metadata.resourceVersion as string | undefined, status: 'Synced' });
+      const target = byKey.get(refKey(refOf(applied)));
+      if (target) cache.set(refKey(refOf(applied)), { desired: hashOf(target), liveVersion: applied.metadata.resourceVersion as string | undefined, status: 'Synced' });
     }
     this.deps.store.update((s) => (s.inventories[a.app] = result.inventory));
     const failed = result.failures.length > 0 || plan.errors.length > 0;
@@ -184,6 +202,34 @@ export class Reconciler {
     const remaining = planSync({ desired, live: after, inventory: result.inventory, prune: false, app: a.app });
     await this.report(a.app, a, { compared: recompared, requiresPruning: remaining.requiresPruning, conditions: failed ? [{ type: 'SyncError', message }] : [], operationState: opState });
     if (failed) this.deps.requeue(a.app, 5000);
+  }
+
+  /** The resource tree below the app's workloads, listed at most every few seconds per app. */
+  private async childrenCached(app: string, lives: KubeObject[]): Promise<Awaited<ReturnType<typeof childrenOf>>> {
+    const uids = lives.map((l) => `${l.metadata['uid']}@${l.metadata.resourceVersion}`).join(',');
+    const memo = this.children.get(app);
+    if (memo && memo.uids === uids && Date.now() - memo.at < CHILDREN_TTL_MS) return memo.nodes;
+    const nodes = await childrenOf(this.deps.kube, lives).catch(() => memo?.nodes ?? []);
+    this.children.set(app, { at: Date.now(), uids, nodes });
+    return nodes;
+  }
+
+  private async prepare(app: string, bundle: string, namespace: string, manifests: object[]): Promise<PreparedBundle> {
+    const memo = this.prepared.get(app);
+    if (memo && memo.bundle === bundle && memo.namespace === namespace) return memo;
+    const scopes = new Map<string, boolean>();
+    let complete = true;
+    for (const m of manifests as KubeObject[]) {
+      const group = m.apiVersion?.includes('/') ? m.apiVersion.split('/')[0]! : '';
+      if (scopes.has(`${group}/${m.kind}`)) continue;
+      const info = await this.deps.kube.resource(m.apiVersion, m.kind).catch(() => undefined);
+      if (info) scopes.set(`${group}/${m.kind}`, info.namespaced);
+      else complete = false; // e.g. a CRD of the same bundle not installed yet: prepare again next time
+    }
+    const result = prepareDesired(manifests, app, namespace, (group, kind) => scopes.get(`${group}/${kind}`));
+    const prepared: PreparedBundle = { bundle, namespace, objects: result.objects, errors: result.errors };
+    if (complete) this.prepared.set(app, prepared);
+    return prepared;
   }
 
   private finishOperation(a: Assignment, op: { id: string; phase: 'Succeeded' | 'Failed'; message: string; startedAt: string }): AppStatus['operationState'] {
@@ -231,7 +277,7 @@ export class Reconciler {
         const target = desired[i]!;
         const key = refKey(refOf(target));
         const current = live.get(key);
-        const desiredHash = contentKey(target);
+        const desiredHash = hashOf(target);
         const liveVersion = current?.metadata.resourceVersion as string | undefined;
         const cached = cache.get(key);
         if (cached && cached.desired === desiredHash && cached.liveVersion === liveVersion && current) {
@@ -272,7 +318,7 @@ export class Reconciler {
   private async report(app: string, a: Assignment, parts: { compared: Compared[]; requiresPruning?: ObjectRef[]; conditions: { type: string; message: string }[]; operationState?: AppStatus['operationState'] }, finished?: { id: string; phase: 'Succeeded' | 'Failed' | 'Error'; message: string; startedAt: string; finishedAt: string }): Promise<void> {
     await (async () => {
       const lives = parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined);
-      const children = await childrenOf(this.deps.kube, lives).catch(() => []);
+      const children = await this.childrenCached(app, lives);
       if (this.deps.events) {
         this.deps.events.own(app, [...lives, ...children.map((c) => c.live)].map((o) => o.metadata['uid'] as string).filter(Boolean));
         for (const ns of new Set(lives.map((o) => o.metadata.namespace).filter((n): n is string => !!n))) this.deps.events.watch(ns);

@@ -56,9 +56,10 @@ function decode<T>(checks: Map<string, TypeCheck<TSchema>>, data: string | Buffe
   const type = (value as { type?: unknown }).type;
   const check = typeof type === 'string' ? checks.get(type) : undefined;
   if (!check) return { ok: false, issue: { path: 'type', message: `unknown message type ${JSON.stringify(type)}` } };
+  // The compiled check is fast; the error walk runs only for a message that fails it.
+  if (check.Check(value)) return { ok: true, message: value as T };
   const first = check.Errors(value).First();
-  if (first) return { ok: false, issue: { path: pointerToPath(first.path), message: first.message } };
-  return { ok: true, message: value as T };
+  return { ok: false, issue: { path: first ? pointerToPath(first.path) : '', message: first?.message ?? 'invalid message' } };
 }
 
 /** Turns a JSON pointer (/status/resources/0/kind) into a dotted path (status.resources[0].kind). */
