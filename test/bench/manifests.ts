@@ -1,38 +1,8 @@
 // The Kubernetes objects the benchmarks deploy, as YAML files (no namespace: the destination or
 // `kubectl -n` sets it), and the mix of the 1,000-object application.
 
-export const configMap = (name: string, value: string): string =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
-
-export const deployment = (name: string, replicas: number): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
-            - containerPort: 80
-`;
-
-export const service = (name: string): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-spec:
-  selector: {app: ${name}}
-  ports:
-    - port: 80
-      targetPort: 80
-`;
+export { configMapYaml as configMap, deploymentYaml as deployment, serviceYaml as service } from '../support/manifests.ts';
+import { configMapYaml as configMap, deploymentYaml as deployment, serviceYaml as service } from '../support/manifests.ts';
 
 /** How many objects of each kind an application of `total` objects holds (60% ConfigMaps, 20% Services, 20% Deployments). */
 export function mix(total: number): { configMaps: number; services: number; deployments: number } {

@@ -86,26 +86,7 @@ export async function startFleet(names: string[], files: FileChanges): Promise<F
   return fleet;
 }
 
-/** A Deployment manifest. */
-export const deploymentYaml = (name: string, replicas: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
-
-/** A ConfigMap manifest. */
-export const configMapYaml = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
+export { configMapYaml, deploymentYaml } from './manifests.ts';
 
 /** 404 from client-node. */
 export const isNotFound = (e: unknown) => (e as { code?: number }).code === 404;
