@@ -16,7 +16,7 @@ export interface TestAgent {
 }
 
 /** Opens a socket to the hub's agent endpoint; rejects with the HTTP status when refused. */
-export function connectAgent(hubUrl: string, token: string | undefined): Promise<TestAgent> {
+export function connectAgent(hubUrl: string, token: string | undefined, options: { answerHeartbeats?: boolean } = {}): Promise<TestAgent> {
   const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/api/v1/agent/connect`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const received: HubMessage[] = [];
   const taken = new Set<number>();
@@ -26,7 +26,7 @@ export function connectAgent(hubUrl: string, token: string | undefined): Promise
     if (!decoded.ok) throw new Error(`the hub sent a malformed message: ${decoded.issue.message}`);
     received.push(decoded.message);
     // Answer the hub's heartbeats, as a live agent does.
-    if (decoded.message.type === 'heartbeat' && ws.readyState === WebSocket.OPEN) ws.send('{"type":"heartbeat"}');
+    if (decoded.message.type === 'heartbeat' && options.answerHeartbeats !== false && ws.readyState === WebSocket.OPEN) ws.send('{"type":"heartbeat"}');
     for (const w of waiters.splice(0)) w();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => {
