@@ -3,6 +3,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { StateStore } from './link/state.ts';
+import { FileBackend, SecretBackend } from './link/backend.ts';
 import { BundleCache } from './link/bundles.ts';
 import { HubLink } from './link/hub-link.ts';
 import { Kube } from './engine/kube.ts';
@@ -20,7 +21,8 @@ export interface AgentOptions {
   hubUrl: string;
   token?: string;
   kubeConfig: k8s.KubeConfig;
-  stateDir: string;
+  /** Where state is kept: a directory, or Secrets in a namespace (in-cluster). */
+  state: { dir: string } | { secretNamespace: string };
   resyncMs?: number;
   log: Logger;
 }
@@ -36,9 +38,10 @@ export interface Agent {
 /** Starts an agent: loads its state, reconciles what it has, connects to the hub. */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { log } = options;
-  const store = new StateStore(options.stateDir);
-  store.load(options.hubUrl);
   const kube = new Kube(options.kubeConfig, FIELD_MANAGER);
+  const backend = 'dir' in options.state ? new FileBackend(options.state.dir) : new SecretBackend(kube, options.state.secretNamespace);
+  const store = new StateStore(backend);
+  await store.load(options.hubUrl);
   const kubernetesVersion = await kube.serverVersion().catch((error: unknown) => {
     log.warn({ err: (error as Error).message }, 'the cluster API is not reachable yet');
     return undefined;
@@ -70,7 +73,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   queue.add(...all());
   link.start();
   const resync = setInterval(() => queue.add(...all()), options.resyncMs ?? 180_000);
-  log.info({ hub: options.hubUrl, stateDir: options.stateDir, apps: Object.keys(store.current.assignments).length, kubernetesVersion }, 'agent started');
+  log.info({ hub: options.hubUrl, state: backend.description, apps: Object.keys(store.current.assignments).length, kubernetesVersion }, 'agent started');
   return {
     link,
     queue,

@@ -1,5 +1,6 @@
 // `flotilla-agent`: connects one cluster to the hub and keeps it matching its assignments, from
 // the state stored on disk when the hub is away.
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +8,10 @@ import * as k8s from '@kubernetes/client-node';
 import { createLogger } from '@flotilla/shared';
 import { startAgent } from './agent.ts';
 
-const USAGE = 'usage: flotilla-agent --hub URL --token TOKEN [--kubeconfig PATH] [--state-dir DIR] [--resync SECONDS]';
+const USAGE = `usage: flotilla-agent --hub URL --token TOKEN [--kubeconfig PATH] [--state-dir DIR | --state-namespace NS] [--resync SECONDS]
+  state: --state-dir DIR keeps it in files; in a cluster (no --kubeconfig) it is kept in Secrets in the
+  agent's own namespace unless --state-dir is given; --state-namespace NS keeps it in Secrets in NS.`;
+const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 const log = createLogger('flotilla-agent');
 let values;
 try {
@@ -16,7 +20,8 @@ try {
       hub: { type: 'string', default: process.env.FLOTILLA_HUB },
       token: { type: 'string', default: process.env.FLOTILLA_TOKEN },
       kubeconfig: { type: 'string', default: process.env.KUBECONFIG },
-      'state-dir': { type: 'string', default: process.env.FLOTILLA_STATE_DIR ?? join(homedir(), '.local', 'share', 'flotilla', 'agent') },
+      'state-dir': { type: 'string', default: process.env.FLOTILLA_STATE_DIR },
+      'state-namespace': { type: 'string', default: process.env.FLOTILLA_STATE_NAMESPACE },
       resync: { type: 'string', default: '180' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -41,12 +46,20 @@ try {
   console.error(`cannot load the cluster's credentials: ${(error as Error).message}`);
   process.exit(2);
 }
+/** Files when asked (or outside a cluster), else Secrets in the agent's own namespace. */
+function stateLocation(namespace: string | undefined, dir: string | undefined, kubeconfig: string | undefined): { dir: string } | { secretNamespace: string } {
+  if (namespace) return { secretNamespace: namespace };
+  if (dir) return { dir: resolve(dir) };
+  if (!kubeconfig && existsSync(SERVICE_ACCOUNT_NAMESPACE)) return { secretNamespace: readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim() };
+  return { dir: join(homedir(), '.local', 'share', 'flotilla', 'agent') };
+}
+
 try {
   const agent = await startAgent({
     hubUrl: values.hub.replace(/\/+$/, ''),
     token: values.token,
     kubeConfig: kc,
-    stateDir: resolve(values['state-dir']),
+    state: stateLocation(values['state-namespace'], values['state-dir'], values.kubeconfig),
     resyncMs: Number(values.resync) * 1000,
     log,
   });

@@ -30,7 +30,7 @@ export interface Fleet {
 }
 
 /** Starts clusters (by name), the Git server with `files`, the hub and one agent per cluster. */
-export async function startFleet(names: string[], files: FileChanges): Promise<Fleet> {
+export async function startFleet(names: string[], files: FileChanges, options: { agentArgs?: string[] } = {}): Promise<Fleet> {
   const [clusters, git] = await Promise.all([startClusters({ count: names.length, names }), startGitServer()]);
   git.createRepo('apps', files);
   const repoURL = `${git.url}/apps.git`;
@@ -39,7 +39,7 @@ export async function startFleet(names: string[], files: FileChanges): Promise<F
   for (const [i, name] of names.entries()) {
     const added = await hub.api('POST', '/api/v1/clusters', { name });
     assert.equal(added.status, 201, JSON.stringify(added.body));
-    agents.push(startAgentProcess(hub.url, added.body.bootstrapToken, clusters.clusters[i]!.kubeconfigPath));
+    agents.push(startAgentProcess(hub.url, added.body.bootstrapToken, clusters.clusters[i]!.kubeconfigPath, undefined, options.agentArgs));
   }
   const fleet: Fleet = {
     clusters, git, hub, agents, repoURL,

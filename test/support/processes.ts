@@ -79,7 +79,7 @@ export interface AgentProcess {
 }
 
 /** Starts `flotilla-agent` against a hub with a token and a kubeconfig. */
-export function startAgentProcess(hubUrl: string, token: string, kubeconfig: string, stateDir = mkdtempSync(join(tmpdir(), 'flotilla-agent-'))): AgentProcess {
+export function startAgentProcess(hubUrl: string, token: string, kubeconfig: string, stateDir = mkdtempSync(join(tmpdir(), 'flotilla-agent-')), extraArgs: string[] = []): AgentProcess {
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'agent.log');
   const agent: AgentProcess = {
@@ -87,7 +87,7 @@ export function startAgentProcess(hubUrl: string, token: string, kubeconfig: str
     stateDir,
     logFile,
     start() {
-      agent.proc = startProcess('flotilla-agent', process.execPath, [join(root, 'agent/bin/flotilla-agent.js'), '--hub', hubUrl, '--token', token, '--kubeconfig', kubeconfig, '--state-dir', stateDir],
+      agent.proc = startProcess('flotilla-agent', process.execPath, [join(root, 'agent/bin/flotilla-agent.js'), '--hub', hubUrl, '--token', token, '--kubeconfig', kubeconfig, ...(extraArgs.length ? extraArgs : ['--state-dir', stateDir])],
         logFile, { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info' } });
     },
     async stop(signal = 'SIGTERM') {

@@ -96,9 +96,9 @@ export class Reconciler {
     }
   }
 
-  private forget(app: string): void {
+  private async forget(app: string): Promise<void> {
     // The hub no longer assigns it (deleted without cascade, or moved): leave its resources as they are.
-    if (this.deps.store.current.inventories[app]) this.deps.store.update((s) => delete s.inventories[app]);
+    if (this.deps.store.current.inventories[app]) await this.deps.store.update((s) => delete s.inventories[app]);
     this.compareCache.delete(app);
     this.prepared.delete(app);
     this.children.delete(app);
@@ -164,16 +164,16 @@ export class Reconciler {
     this.log.info({ app: a.app, revision: a.revision, operation: operation?.id, reason: operation ? 'operation' : newTarget ? 'new target' : 'self-heal' }, 'syncing');
     const opId = operation?.id ?? `auto-${Date.now()}`;
     const startedAt = new Date().toISOString();
-    if (operation) this.deps.store.update((s) => (s.startedOperations[operation.id] = { app: a.app, startedAt }));
+    if (operation) await this.deps.store.update((s) => (s.startedOperations[operation.id] = { app: a.app, startedAt }));
     const plan = planSync({ desired, live, inventory, prune, app: a.app, createNamespace: syncOptions.createNamespace ? a.namespace : undefined });
     if (operation?.dryRun) {
-      this.finishOperation(a, { id: opId, phase: 'Succeeded', message: `dry run: ${plan.tasks.length} task(s) planned`, startedAt });
+      await this.finishOperation(a, { id: opId, phase: 'Succeeded', message: `dry run: ${plan.tasks.length} task(s) planned`, startedAt });
       await this.report(a.app, a, { compared, requiresPruning: extraneous, conditions: [] });
       return;
     }
     // Record what we are about to create before creating it: an agent killed mid-sync still knows,
     // after a restart, every object it may have made (so nothing it made can be orphaned).
-    this.deps.store.update((s) => (s.inventories[a.app] = mergeSurvivors(toInventory(desired), inventory)));
+    await this.deps.store.update((s) => (s.inventories[a.app] = mergeSurvivors(toInventory(desired), inventory)));
     const synced = new Set(compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))));
     const result = await executePlan(this.deps.kube, plan, { skip: synced, inventory, log: this.log });
     const cache = this.cacheOf(a.app);
@@ -182,7 +182,7 @@ export class Reconciler {
       const target = byKey.get(refKey(refOf(applied)));
       if (target) cache.set(refKey(refOf(applied)), { desired: hashOf(target), liveVersion: applied.metadata.resourceVersion as string | undefined, status: 'Synced' });
     }
-    this.deps.store.update((s) => (s.inventories[a.app] = result.inventory));
+    await this.deps.store.update((s) => (s.inventories[a.app] = result.inventory));
     const failed = result.failures.length > 0 || plan.errors.length > 0;
     const message = failed
       ? [...plan.errors.map((e) => `${e.ref}: ${e.message}`), ...result.failures.map((f) => f.message)].slice(0, 5).join('; ')
@@ -191,7 +191,7 @@ export class Reconciler {
     this.log.info({ app: a.app, failed, message }, 'sync finished');
     this.deps.link.reportEvent({ reason: failed ? 'SyncFailed' : newTarget ? 'SyncSucceeded' : 'DriftReverted', message, eventType: failed ? 'Warning' : 'Normal', at: new Date().toISOString() }, a.app);
     for (const ref of result.pruned) this.deps.link.reportEvent({ reason: 'ResourcePruned', message: `pruned ${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, object: refKey(ref), at: new Date().toISOString() }, a.app);
-    const opState = operation ? this.finishOperation(a, { id: opId, phase: failed ? 'Failed' : 'Succeeded', message, startedAt }) : undefined;
+    const opState = operation ? await this.finishOperation(a, { id: opId, phase: failed ? 'Failed' : 'Succeeded', message, startedAt }) : undefined;
     const after = await this.readLive(desired, result.inventory);
     // The informers may not have seen our writes yet: what the API answered to the apply is current.
     for (const applied of result.applied) {
@@ -232,10 +232,11 @@ export class Reconciler {
     return prepared;
   }
 
-  private finishOperation(a: Assignment, op: { id: string; phase: 'Succeeded' | 'Failed'; message: string; startedAt: string }): AppStatus['operationState'] {
+  private async finishOperation(a: Assignment, op: { id: string; phase: 'Succeeded' | 'Failed'; message: string; startedAt: string }): Promise<AppStatus['operationState']> {
     const finishedAt = new Date().toISOString();
     if (a.operation?.id === op.id) {
-      this.deps.store.update((s) => {
+      // Recorded durably before the hub hears of it: a replayed operation is answered, not rerun.
+      await this.deps.store.update((s) => {
         delete s.startedOperations[op.id];
         s.finishedOperations.push({ id: op.id, app: a.app, phase: op.phase, message: op.message, startedAt: op.startedAt, finishedAt });
       });
@@ -310,7 +311,7 @@ export class Reconciler {
       this.deps.requeue(a.app, 1000);
       return;
     }
-    this.deps.store.update((s) => delete s.inventories[a.app]);
+    await this.deps.store.update((s) => delete s.inventories[a.app]);
     this.deps.link.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: new Date().toISOString() }, a.app);
     this.deps.link.reportStatus(a.app, { sync: { status: 'Unknown' }, health: { status: 'Missing' }, resources: [], reconciledAt: new Date().toISOString(), deleted: true });
   }

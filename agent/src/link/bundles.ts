@@ -1,6 +1,5 @@
 // Bundles by content key: from the local cache when present (re-verified), else from the hub over
 // HTTP with the cluster credential; every bundle's key is checked against its content.
-import { existsSync, readFileSync } from 'node:fs';
 import { isBundleKeyValid } from '@flotilla/shared';
 import type { StateStore } from './state.ts';
 
@@ -26,7 +25,7 @@ export class BundleCache {
 
   /** The bundle for a key, or an error saying why it cannot be had (hub down, bad hash...). */
   async get(key: string): Promise<Bundle> {
-    const cached = this.memory.get(key) ?? this.fromDisk(key);
+    const cached = this.memory.get(key) ?? (await this.fromStore(key));
     if (cached) return cached;
     const token = this.credential();
     if (!token) throw new Error(`bundle ${key} is not cached and the agent has no credential yet`);
@@ -34,20 +33,15 @@ export class BundleCache {
     if (!res.ok) throw new Error(`the hub answered ${res.status} for bundle ${key}`);
     const bundle = (await res.json()) as Bundle;
     if (bundle.key !== key || !isBundleKeyValid(bundle)) throw new Error(`bundle ${key} failed verification: its content does not hash to its key`);
-    this.store.write(this.store.bundlePath(key), JSON.stringify(bundle));
+    await this.store.write(`bundle-${key}`, JSON.stringify(bundle));
     this.memory.set(key, bundle);
     return bundle;
   }
 
-  /** Whether a bundle is available without the hub. */
-  has(key: string): boolean {
-    return this.memory.has(key) || existsSync(this.store.bundlePath(key));
-  }
-
-  private fromDisk(key: string): Bundle | undefined {
-    const path = this.store.bundlePath(key);
-    if (!existsSync(path)) return undefined;
-    const bundle = JSON.parse(readFileSync(path, 'utf8')) as Bundle;
+  private async fromStore(key: string): Promise<Bundle | undefined> {
+    const stored = await this.store.read(`bundle-${key}`).catch(() => undefined);
+    if (!stored) return undefined;
+    const bundle = JSON.parse(stored) as Bundle;
     if (!isBundleKeyValid(bundle)) return undefined; // corrupted: fetch again
     this.memory.set(key, bundle);
     return bundle;

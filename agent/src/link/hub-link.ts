@@ -37,6 +37,7 @@ export class HubLink {
   private heartbeatMs = 10_000;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private inbox: Promise<void> = Promise.resolve();
   private readonly pendingStatus = new Map<string, { seq: number; status: AppStatus }>();
   private readonly pendingEvents = new Map<number, EventMessage>();
   private readonly options: HubLinkOptions;
@@ -81,12 +82,12 @@ export class HubLink {
         ws.close(CloseCode.protocolError, 'malformed message');
         return;
       }
-      try {
-        this.handle(decoded.message);
-      } catch (error) {
+      // Messages are handled one after another: an ack goes out only once its state is durable.
+      const message = decoded.message;
+      this.inbox = this.inbox.then(() => this.handle(message)).catch((error: unknown) => {
         this.log.error({ err: error }, 'handling a hub message failed; reconnecting');
         ws.close(1011, 'agent error');
-      }
+      });
     });
     ws.on('unexpected-response', (_req, res) => {
       this.log.error({ status: res.statusCode }, res.statusCode === 401 ? 'the hub refused our token (used, expired or revoked): register the cluster again' : 'the hub refused the connection');
@@ -103,11 +104,11 @@ export class HubLink {
     });
   }
 
-  private handle(message: HubMessage): void {
+  private async handle(message: HubMessage): Promise<void> {
     const store = this.options.store;
     switch (message.type) {
       case 'registered':
-        store.update((s) => {
+        await store.update((s) => {
           s.credential = message.credential;
           s.cluster = message.cluster;
         });
@@ -117,7 +118,7 @@ export class HubLink {
         this.connected = true;
         this.attempt = 0;
         this.heartbeatMs = message.heartbeatIntervalMs;
-        if (store.current.cluster !== message.cluster) store.update((s) => (s.cluster = message.cluster));
+        if (store.current.cluster !== message.cluster) await store.update((s) => (s.cluster = message.cluster));
         this.startHeartbeats();
         this.log.info({ cluster: message.cluster, revision: store.current.revision }, 'connected to the hub');
         for (const [app, pending] of this.pendingStatus) this.send({ type: 'status', app, seq: pending.seq, status: pending.status });
@@ -127,7 +128,7 @@ export class HubLink {
         const before = store.current.assignments;
         const next: Record<string, Assignment> = Object.fromEntries(message.assignments.map((a) => [a.app, a]));
         const changed = [...new Set([...Object.keys(before), ...Object.keys(next)])].filter((app) => JSON.stringify(before[app]) !== JSON.stringify(next[app]));
-        store.update((s) => {
+        await store.update((s) => {
           s.assignments = next;
           s.revision = message.revision;
         });
@@ -142,7 +143,7 @@ export class HubLink {
           return;
         }
         const changed = new Set<string>();
-        store.update((s) => {
+        await store.update((s) => {
           for (const change of message.changes) {
             if (change.assignment) s.assignments[change.app] = change.assignment;
             else delete s.assignments[change.app];

@@ -1,10 +1,10 @@
 // The agent's durable state: its credential, the last revision it acked, every assignment, each
-// application's inventory, the operations it ran, and its sequence counters. Written atomically
-// (temp file, fsync, rename) before the hub is told anything, so a restart — hub up or down —
-// resumes where it stopped and never runs an operation twice.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+// application's inventory, the operations it ran, and its sequence counters. Every update is
+// written to the backend (files or Secrets) before it resolves, so the hub is told nothing that is
+// not durable, and a restart — hub up or down — resumes where it stopped and never runs an
+// operation twice.
 import type { Assignment } from '@flotilla/shared';
+import type { StateBackend } from './backend.ts';
 
 /** A finished operation, remembered so a replay is answered, not rerun. */
 export interface FinishedOperation {
@@ -41,22 +41,23 @@ export interface AgentState {
 }
 
 const MAX_FINISHED = 200;
+const STATE_KEY = 'state';
 
-/** Where the state lives: a directory with state.json and bundles/. */
+/** The state in memory and its durable copy. */
 export class StateStore {
-  readonly dir: string;
+  readonly backend: StateBackend;
   private state: AgentState | undefined;
+  private writes: Promise<void> = Promise.resolve();
 
-  constructor(dir: string) {
-    this.dir = dir;
-    mkdirSync(join(dir, 'bundles'), { recursive: true, mode: 0o700 });
+  constructor(backend: StateBackend) {
+    this.backend = backend;
   }
 
   /** Loads the state (or a fresh one for this hub). */
-  load(hub: string): AgentState {
-    const file = join(this.dir, 'state.json');
+  async load(hub: string): Promise<AgentState> {
     const fresh: AgentState = { hub, revision: 0, assignments: {}, inventories: {}, startedOperations: {}, finishedOperations: [], statusSeq: 0, eventSeq: 0 };
-    this.state = existsSync(file) ? { ...fresh, ...(JSON.parse(readFileSync(file, 'utf8')) as AgentState) } : fresh;
+    const stored = await this.backend.read(STATE_KEY);
+    this.state = stored ? { ...fresh, ...(JSON.parse(stored) as AgentState) } : fresh;
     if (this.state.hub !== hub) {
       // Another hub: its revisions mean nothing here, but inventories still say what we own.
       this.state = { ...fresh, inventories: this.state.inventories, statusSeq: this.state.statusSeq, eventSeq: this.state.eventSeq };
@@ -70,33 +71,23 @@ export class StateStore {
     return this.state;
   }
 
-  /** Applies a change to the state and writes it durably before returning. */
-  update(change: (state: AgentState) => void): void {
+  /** Applies a change in memory and resolves once that state is durable (writes are serialised). */
+  update(change: (state: AgentState) => void): Promise<void> {
     change(this.current);
     const s = this.current;
     if (s.finishedOperations.length > MAX_FINISHED) s.finishedOperations.splice(0, s.finishedOperations.length - MAX_FINISHED);
-    writeAtomically(join(this.dir, 'state.json'), JSON.stringify(s));
+    const snapshot = JSON.stringify(s);
+    this.writes = this.writes.catch(() => {}).then(() => this.backend.write(STATE_KEY, snapshot));
+    return this.writes;
   }
 
-  /** Path of a cached bundle. */
-  bundlePath(key: string): string {
-    return join(this.dir, 'bundles', `${key.replace(/[^a-z0-9]/gi, '_')}.json`);
+  /** Reads another durable document (bundles). */
+  read(key: string): Promise<string | undefined> {
+    return this.backend.read(key);
   }
 
-  /** Writes a file durably (used for bundles too). */
-  write(path: string, content: string): void {
-    writeAtomically(path, content);
+  /** Writes another durable document (bundles). */
+  write(key: string, content: string): Promise<void> {
+    return this.backend.write(key, content);
   }
-}
-
-function writeAtomically(path: string, content: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }

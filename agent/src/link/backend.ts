@@ -1,0 +1,93 @@
+// Where the agent's durable state is kept: files in --state-dir (written atomically: temp file,
+// fsync, rename), or Secrets in the agent's own namespace when it runs in a cluster (gzip'd JSON in
+// `data.content`, one Secret per key, so a restarted pod on another node finds everything).
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { isNotFound, type Kube } from '../engine/kube.ts';
+
+/** Durable key → text storage. */
+export interface StateBackend {
+  /** Where, for logs. */
+  readonly description: string;
+  read(key: string): Promise<string | undefined>;
+  /** Resolves once the content is durable. */
+  write(key: string, content: string): Promise<void>;
+}
+
+/** Files under a directory. */
+export class FileBackend implements StateBackend {
+  readonly description: string;
+  private readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.description = `directory ${dir}`;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  private path(key: string): string {
+    return join(this.dir, `${key.replace(/[^a-zA-Z0-9._-]/g, '_')}.json`);
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    const path = this.path(key);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  }
+
+  async write(key: string, content: string): Promise<void> {
+    const path = this.path(key);
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  }
+}
+
+/** Secrets in one namespace (created when missing), labelled as the agent's. */
+export class SecretBackend implements StateBackend {
+  readonly description: string;
+  private readonly kube: Kube;
+  private readonly namespace: string;
+
+  constructor(kube: Kube, namespace: string) {
+    this.kube = kube;
+    this.namespace = namespace;
+    this.description = `Secrets in namespace ${namespace}`;
+  }
+
+  /** Secret names are DNS labels: a readable prefix and a hash of the key. */
+  private name(key: string): string {
+    const slug = key.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30).replace(/-+$/, '');
+    return `flotilla-agent-${slug}-${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+  }
+
+  async read(key: string): Promise<string | undefined> {
+    const secret = await this.kube.get({ apiVersion: 'v1', kind: 'Secret', name: this.name(key), namespace: this.namespace });
+    const data = (secret?.['data'] as { content?: string } | undefined)?.content;
+    return data === undefined ? undefined : gunzipSync(Buffer.from(data, 'base64')).toString('utf8');
+  }
+
+  async write(key: string, content: string): Promise<void> {
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: this.name(key), namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'flotilla-agent' }, annotations: { 'flotilla.dev/state-key': key } },
+      data: { content: gzipSync(content).toString('base64') },
+    };
+    try {
+      await this.kube.apply(body);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
+      await this.kube.apply(body);
+    }
+  }
+}
