@@ -2,60 +2,17 @@
 // protocol-level test agent standing in for the cluster's agent and reporting the status.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { connectAgent, type TestAgent } from '../support/test-agent.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/guestbook/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A running `flotilla ARGS`: its result once it exits, and a wait for its stdout to match. */
-interface Started {
-  done: Promise<Run>;
-  printed(pattern: RegExp, timeoutMs?: number): Promise<void>;
-}
-
-/** Starts `flotilla ARGS` from the repo root with the given config file. */
-function startCli(config: string, args: string[]): Started {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_CONFIG: config };
-  delete env.FLOTILLA_SERVER;
-  delete env.FLOTILLA_AUTH_TOKEN;
-  let stdout = '';
-  const done = new Promise<Run>((resolve) => {
-    const child = execFile(process.execPath, ['hub/bin/flotilla.js', ...args], { cwd: root, env, timeout: 60_000 }, (error, out, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout: out, stderr });
-    });
-    child.stdout?.on('data', (chunk: Buffer | string) => (stdout += chunk.toString()));
-    child.stdin?.end();
-  });
-  let exited = false;
-  void done.then(() => (exited = true));
-  return {
-    done,
-    async printed(pattern, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(stdout)) {
-        if (exited || Date.now() > deadline) throw new Error(`flotilla ${args.join(' ')} did not print ${pattern}; it printed:\n${stdout}`);
-        await sleep(20);
-      }
-    },
-  };
-}
-
-const runCli = (config: string, args: string[]): Promise<Run> => startCli(config, args).done;
 
 type Resource = { group: string; version: string; kind: string; name: string; namespace?: string; status?: string; health?: { status: string; message?: string }; diff?: string; requiresPruning?: boolean };
 

@@ -2,7 +2,6 @@
 // as a child process exactly as a user runs it, with its own config file.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,30 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { runCli } from '../support/cli.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/guestbook/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `flotilla ARGS` from the repo root with the given config file (and optional stdin). */
-function runCli(config: string, args: string[], input?: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_CONFIG: config };
-  delete env.FLOTILLA_SERVER;
-  delete env.FLOTILLA_AUTH_TOKEN;
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['hub/bin/flotilla.js', ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin?.end(input ?? '');
-  });
-}
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
