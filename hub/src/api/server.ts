@@ -24,7 +24,7 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 export async function buildApi(ctx: HubContext, connectedAgents: () => number = () => 0): Promise<FastifyInstance> {
   // Request lines stay out of the log (warn level); failures are logged by the error handler.
   const app = Fastify({
-    loggerInstance: ctx.log.child({ component: 'api' }, { level: 'warn' }),
+    loggerInstance: ctx.log.child({ component: 'api' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }),
     bodyLimit: 4 * 1024 * 1024,
     // Unknown fields are errors, not silently dropped (fastify's default strips them).
     ajv: { customOptions: { removeAdditional: false } },
