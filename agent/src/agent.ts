@@ -1,6 +1,6 @@
 // The agent put together: durable state, the hub link, bundle cache, Kubernetes edge, watches, and
 // the reconcile queue. It reconciles from stored state at once, so it works while the hub is away.
-import type * as k8s from '@kubernetes/client-node';
+import type { ClusterAccess } from './engine/kubeconfig.ts';
 import type { Logger } from 'pino';
 import { StateStore } from './link/state.ts';
 import { FileBackend, SecretBackend } from './link/backend.ts';
@@ -20,7 +20,8 @@ export const AGENT_VERSION = '0.1.0';
 export interface AgentOptions {
   hubUrl: string;
   token?: string;
-  kubeConfig: k8s.KubeConfig;
+  /** How to reach the cluster (kubeconfig or in-cluster). */
+  cluster: ClusterAccess;
   /** Where state is kept: a directory, or Secrets in a namespace (in-cluster). */
   state: { dir: string } | { secretNamespace: string };
   resyncMs?: number;
@@ -38,7 +39,7 @@ export interface Agent {
 /** Starts an agent: loads its state, reconciles what it has, connects to the hub. */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { log } = options;
-  const kube = new Kube(options.kubeConfig, FIELD_MANAGER);
+  const kube = new Kube(options.cluster, FIELD_MANAGER);
   const backend = 'dir' in options.state ? new FileBackend(options.state.dir) : new SecretBackend(kube, options.state.secretNamespace);
   const store = new StateStore(backend);
   await store.load(options.hubUrl);

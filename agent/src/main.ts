@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as k8s from '@kubernetes/client-node';
+import { loadInCluster, loadKubeconfig, type ClusterAccess } from './engine/kubeconfig.ts';
 import { createLogger } from '@flotilla/shared';
 import { startAgent } from './agent.ts';
 
@@ -38,10 +38,9 @@ if (!values.hub) {
   console.error(`--hub is required\n${USAGE}`);
   process.exit(2);
 }
-const kc = new k8s.KubeConfig();
+let cluster: ClusterAccess;
 try {
-  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
-  else kc.loadFromCluster();
+  cluster = values.kubeconfig ? loadKubeconfig(values.kubeconfig) : loadInCluster();
 } catch (error) {
   console.error(`cannot load the cluster's credentials: ${(error as Error).message}`);
   process.exit(2);
@@ -58,7 +57,7 @@ try {
   const agent = await startAgent({
     hubUrl: values.hub.replace(/\/+$/, ''),
     token: values.token,
-    kubeConfig: kc,
+    cluster,
     state: stateLocation(values['state-namespace'], values['state-dir'], values.kubeconfig),
     resyncMs: Number(values.resync) * 1000,
     log,

@@ -1,9 +1,10 @@
-// The agent's Kubernetes edge (@kubernetes/client-node): discovery, server-side apply (and its dry
+// The agent's Kubernetes edge (plain HTTPS over kept-alive connections): discovery, server-side apply (and its dry
 // run), get, delete, list and informers. Failures are wrapped with the object they concern and the
 // API's reason, and classified by small predicates.
-import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import * as k8s from '@kubernetes/client-node';
+import type { ClusterAccess } from './kubeconfig.ts';
+import { Informer } from '../watch/informer.ts';
 
 /** A Kubernetes object as the engine handles it. */
 export interface KubeObject {
@@ -58,13 +59,13 @@ function wrap(what: string, error: unknown): KubeError {
 
 /** Object-level access to one cluster. */
 export class Kube {
-  readonly kc: k8s.KubeConfig;
-  private pool: { agent: HttpsAgent; headers: Record<string, string>; at: number } | undefined;
+  readonly access: ClusterAccess;
+  private pool: { agent: HttpsAgent; watchAgent: HttpsAgent; headers: Record<string, string>; at: number } | undefined;
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
   readonly fieldManager: string;
 
-  constructor(kc: k8s.KubeConfig, fieldManager: string) {
-    this.kc = kc;
+  constructor(access: ClusterAccess, fieldManager: string) {
+    this.access = access;
     this.fieldManager = fieldManager;
   }
 
@@ -74,8 +75,8 @@ export class Kube {
   }
 
   /** The server URL of the current context. */
-  get server(): string | undefined {
-    return this.kc.getCurrentCluster()?.server;
+  get server(): string {
+    return this.access.server;
   }
 
   /** Discovery for one kind (cached per group/version; refreshed once on a miss, as CRDs appear). */
@@ -165,23 +166,49 @@ export class Kube {
   }
 
   /** An informer (list + watch + cache) over a kind, in all namespaces or one, optionally filtered by label. */
-  async informer(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>> {
-    const path = await this.collectionPath(apiVersion, kind, namespace);
-    const listFn = async () => {
-      const list = await this.raw<k8s.KubernetesListObject<k8s.KubernetesObject>>('GET', `${path}${labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : ''}`);
-      list.items = list.items.map((item) => ({ ...item, apiVersion, kind }));
-      return list;
-    };
-    return k8s.makeInformer(this.kc, path, listFn, labelSelector);
+  async informer(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<Informer> {
+    return new Informer(this, await this.collectionPath(apiVersion, kind, namespace), apiVersion, kind, labelSelector);
+  }
+
+  /** A streaming GET (watch): calls onLine for each JSON line until the server ends it or abort(). */
+  stream(path: string, onLine: (line: string) => void): { abort(): void; done: Promise<void> } {
+    const url = new URL(path, this.access.server);
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    let abort = () => {};
+    const done = this.transport().then((transport) => new Promise<void>((resolve, reject) => {
+      const req = send(url, { method: 'GET', headers: { ...transport.headers, accept: 'application/json' }, agent: url.protocol === 'http:' ? undefined : transport.watchAgent }, (res) => {
+        if ((res.statusCode ?? 500) >= 400) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => reject(wrap(`watch ${url.pathname}`, { code: res.statusCode, body: Buffer.concat(chunks).toString('utf8') })));
+          return;
+        }
+        let buffered = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffered += chunk;
+          let nl: number;
+          while ((nl = buffered.indexOf('\n')) >= 0) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            if (line) onLine(line);
+          }
+        });
+        res.on('end', () => resolve());
+        res.on('error', reject);
+      });
+      req.on('error', (error) => reject(wrap(`watch ${url.pathname}`, error)));
+      abort = () => req.destroy();
+      req.end();
+    }));
+    return { abort: () => abort(), done };
   }
 
   /** A JSON request to the API server over a kept-alive connection pool. */
   async raw<T>(method: string, path: string, body?: unknown, options: { contentType?: string; what?: string } = {}): Promise<T> {
-    const cluster = this.kc.getCurrentCluster();
     const what = options.what ?? `${method} ${path}`;
-    if (!cluster) throw new KubeError(what, 0, 'NoCluster', 'the kubeconfig has no current cluster');
     const transport = await this.transport();
-    const url = new URL(path, cluster.server);
+    const url = new URL(path, this.access.server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { ...transport.headers, accept: 'application/json' };
     if (payload !== undefined) {
@@ -213,20 +240,17 @@ export class Kube {
     });
   }
 
-  /** One keep-alive agent for the cluster (TLS handshakes are the cost of a request otherwise); credentials re-read every minute, as tokens rotate. */
-  private async transport(): Promise<{ agent: HttpsAgent; headers: Record<string, string> }> {
+  /** One keep-alive agent for requests and one for watches (TLS handshakes are the cost of a request otherwise); the token is re-read every minute, as tokens rotate. */
+  private async transport(): Promise<{ agent: HttpsAgent; watchAgent: HttpsAgent; headers: Record<string, string> }> {
     if (this.pool && Date.now() - this.pool.at < 60_000) return this.pool;
-    const opts: RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    const agent = this.pool?.agent ?? new HttpsAgent({
-      keepAlive: true,
-      maxSockets: 32,
-      ca: opts.ca, cert: opts.cert, key: opts.key,
-      ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-    });
-    const headers = Object.fromEntries(Object.entries((opts.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
-    if (opts.auth) headers['authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    this.pool = { agent, headers, at: Date.now() };
+    const a = this.access;
+    const tls = { ca: a.ca, cert: a.cert, key: a.key, rejectUnauthorized: !a.insecure };
+    const agent = this.pool?.agent ?? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...tls });
+    const watchAgent = this.pool?.watchAgent ?? new HttpsAgent({ keepAlive: true, ...tls });
+    const headers: Record<string, string> = {};
+    if (a.token) headers['authorization'] = `Bearer ${a.token()}`;
+    else if (a.basic) headers['authorization'] = `Basic ${Buffer.from(`${a.basic.username}:${a.basic.password}`).toString('base64')}`;
+    this.pool = { agent, watchAgent, headers, at: Date.now() };
     return this.pool;
   }
 }

@@ -1,10 +1,9 @@
 // Kubernetes events about an application's objects, forwarded to the hub: one informer per
 // namespace the applications deploy to; an event is forwarded when its involved object (by uid)
 // belongs to an application, and only if it happened after the forwarder started watching.
-import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { EventMessage } from '@flotilla/shared';
-import type { Kube } from '../engine/kube.ts';
+import type { Kube, KubeObject } from '../engine/kube.ts';
 
 interface KubeEvent {
   metadata: { uid?: string; namespace?: string };
@@ -44,10 +43,9 @@ export class EventForwarder {
     if (this.informers.has(namespace)) return;
     const started = (async () => {
       const informer = await this.kube.informer('v1', 'Event', undefined, namespace);
-      const forward = (obj: k8s.KubernetesObject) => this.forward(obj as unknown as KubeEvent);
+      const forward = (obj: KubeObject) => this.forward(obj as unknown as KubeEvent);
       informer.on('add', forward);
       informer.on('update', forward);
-      informer.on('error', () => setTimeout(() => void informer.start().catch(() => {}), 2000).unref());
       await informer.start();
       return informer;
     })();

@@ -1,12 +1,12 @@
 // Drift detection: one informer per kind the applications own (list + watch, filtered by the
 // tracking label), a cache of live objects the engine reads instead of GETs, and a callback naming
 // the application whose object changed, so it is compared (and, with selfHeal, reverted) at once.
-import type * as k8s from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Kube, KubeObject } from '../engine/kube.ts';
+import type { Informer } from './informer.ts';
 import { TRACKING_ANNOTATION, TRACKING_LABEL, parseTrackingId } from '../engine/objects.ts';
 
-type KindInformer = k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>;
+type KindInformer = Informer;
 
 /** The application an object's tracking annotation names, if any. */
 export function trackedApp(obj: { metadata?: { annotations?: Record<string, string> } }): string | undefined {
@@ -38,17 +38,14 @@ export class Watcher {
     if (!pending) {
       pending = (async () => {
         const informer = await this.kube.informer(apiVersion, kind, TRACKING_LABEL);
-        const notify = (obj: k8s.KubernetesObject) => {
-          const app = trackedApp(obj as KubeObject);
+        const notify = (obj: KubeObject) => {
+          const app = trackedApp(obj);
           if (app) this.onChange(app, kind);
         };
         informer.on('add', notify);
         informer.on('update', notify);
         informer.on('delete', notify);
-        informer.on('error', (error: unknown) => {
-          this.log.warn({ kind, err: (error as Error)?.message }, 'watch failed; restarting');
-          setTimeout(() => void informer.start().catch(() => {}), 1000).unref();
-        });
+        informer.on('error', (error: unknown) => this.log.warn({ kind, err: (error as Error)?.message }, 'watch failed; relisting'));
         await informer.start();
         return informer;
       })();
@@ -61,14 +58,13 @@ export class Watcher {
   /** The cached live object (after ensure() for its kind), or undefined when absent. */
   async live(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
     const informer = await this.informer(apiVersion, kind);
-    const obj = informer.get(name, namespace);
-    return obj ? ({ ...obj, apiVersion, kind } as KubeObject) : undefined;
+    return informer.get(name, namespace);
   }
 
   /** Every cached object of a kind that names this application. */
   async ownedBy(app: string, apiVersion: string, kind: string): Promise<KubeObject[]> {
     const informer = await this.informer(apiVersion, kind);
-    return informer.list().filter((o) => trackedApp(o as KubeObject) === app).map((o) => ({ ...o, apiVersion, kind }) as KubeObject);
+    return informer.list().filter((o) => trackedApp(o) === app);
   }
 
   /** Stops every informer. */
