@@ -35,10 +35,6 @@ export class KubeError extends Error {
 
 /** 404 NotFound. */
 export const isNotFound = (e: unknown) => e instanceof KubeError && e.status === 404;
-/** 409 Conflict / AlreadyExists. */
-export const isConflict = (e: unknown) => e instanceof KubeError && e.status === 409;
-/** 422 Invalid with a field that cannot change. */
-export const isImmutable = (e: unknown) => e instanceof KubeError && e.status === 422 && /immutable|field is immutable/i.test(e.message);
 
 /** Names an object as Kind/namespace/name. */
 export const describeObject = (obj: Pick<KubeObject, 'kind' | 'metadata'>) => `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
@@ -91,11 +87,6 @@ export class Kube {
       if (info) return info;
     }
     return undefined;
-  }
-
-  /** What the cached discovery knows (undefined: not discovered yet). */
-  cachedResource(apiVersion: string, kind: string): ResourceInfo | undefined {
-    return this.discovery.get(apiVersion)?.get(kind);
   }
 
   private async loadDiscovery(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {

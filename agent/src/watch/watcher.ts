@@ -27,11 +27,6 @@ export class Watcher {
     this.onChange = onChange;
   }
 
-  /** Starts (once) and waits for the informer of a kind: its cache is then complete. */
-  async ensure(apiVersion: string, kind: string): Promise<void> {
-    await this.informer(apiVersion, kind);
-  }
-
   private informer(apiVersion: string, kind: string): Promise<KindInformer> {
     const key = `${apiVersion}/${kind}`;
     let pending = this.informers.get(key);
@@ -55,16 +50,10 @@ export class Watcher {
     return pending;
   }
 
-  /** The cached live object (after ensure() for its kind), or undefined when absent. */
+  /** The cached live object (the informer is started, and its list awaited, on first use), or undefined when absent. */
   async live(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
     const informer = await this.informer(apiVersion, kind);
     return informer.get(name, namespace);
-  }
-
-  /** Every cached object of a kind that names this application. */
-  async ownedBy(app: string, apiVersion: string, kind: string): Promise<KubeObject[]> {
-    const informer = await this.informer(apiVersion, kind);
-    return informer.list().filter((o) => trackedApp(o) === app);
   }
 
   /** Stops every informer. */

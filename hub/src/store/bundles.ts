@@ -32,8 +32,3 @@ export async function bundleForCluster(db: Queryable, clusterId: number, key: st
   )).rows[0];
   return row && { key, inputs: row.manifests.inputs, manifests: row.manifests.manifests };
 }
-
-/** How many renders have been stored (the render cache's size). */
-export async function countRenders(db: Queryable): Promise<number> {
-  return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM renders')).rows[0]?.n ?? 0);
-}
