@@ -13,6 +13,8 @@ import { Reconciler } from './engine/reconciler.ts';
 import { Watcher } from './watch/watcher.ts';
 import { EventForwarder } from './watch/events.ts';
 
+const BUNDLE_GC_DELAY_MS = 10_000;
+
 /** The agent's version, reported in its hello. */
 export const AGENT_VERSION = '0.1.0';
 
@@ -55,6 +57,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }, afterMs);
     timers.add(t);
   };
+  // Bundles no assignment names any more are dropped a while after assignments change (bursts coalesce).
+  let bundleGc: NodeJS.Timeout | undefined;
+  const collectBundles = () => {
+    if (bundleGc) return;
+    bundleGc = setTimeout(() => {
+      const named = new Set(Object.values(store.current.assignments).map((a) => a.bundle).filter((key): key is string => !!key));
+      bundles.retain(named).then(
+        (dropped) => dropped.length && log.info({ dropped: dropped.length, kept: named.size }, 'dropped bundles no assignment names'),
+        (error: unknown) => log.warn({ err: (error as Error).message }, 'cannot drop unused bundles'),
+      ).finally(() => (bundleGc = undefined));
+    }, BUNDLE_GC_DELAY_MS);
+  };
   const watcher = new Watcher(kube, log, (app) => queue.add(app));
   const bundles = new BundleCache(store, options.hubUrl, () => store.current.credential);
   const link = new HubLink({
@@ -65,13 +79,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     agentVersion: AGENT_VERSION,
     kubernetesVersion,
     serverUrl: kube.server,
-    onAssignments: (apps) => queue.add(...apps),
+    onAssignments: (apps) => {
+      queue.add(...apps);
+      collectBundles();
+    },
   });
   const events = new EventForwarder(kube, log, (event, app) => link.reportEvent(event, app));
   const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue, events });
   const queue = new AppQueue((app) => reconciler.reconcile(app), 4);
   const all = () => [...new Set([...Object.keys(store.current.assignments), ...Object.keys(store.current.inventories)])];
   queue.add(...all());
+  collectBundles();
   link.start();
   const resync = setInterval(() => queue.add(...all()), options.resyncMs ?? 180_000);
   log.info({ hub: options.hubUrl, state: backend.description, apps: Object.keys(store.current.assignments).length, kubernetesVersion }, 'agent started');
@@ -81,6 +99,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     store,
     async stop() {
       clearInterval(resync);
+      clearTimeout(bundleGc);
       for (const t of timers) clearTimeout(t);
       link.stop();
       await queue.stop();

@@ -1,5 +1,6 @@
 // `flotilla-agent`: connects one cluster to the hub and keeps it matching its assignments, from
 // the state stored on disk when the hub is away.
+import './runtime/apply-v8-flags.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFleet, configMapYaml, deploymentYaml, type Fleet } from '../support/fleet.ts';
 import { eventually } from '../support/hub.ts';
+import { readFileSync } from 'node:fs';
+import { AGENT_V8_FLAGS } from '../../agent/src/runtime/v8-flags.ts';
 
 describe('agent state in Secrets', () => {
   let f: Fleet;
@@ -30,5 +32,29 @@ describe('agent state in Secrets', () => {
     await f.hub.restart();
     await f.waitConnected();
     assert.equal((await f.app('keeper')).status.sync.status, 'Synced');
+  });
+
+  it('drops the bundles of earlier commits from its Secrets', async () => {
+    const bundleKeys = async () => (await f.kube(0).core.listNamespacedSecret({ namespace: 'flotilla-system', labelSelector: 'app.kubernetes.io/managed-by=flotilla-agent' })).items
+      .map((s) => s.metadata?.annotations?.['flotilla.dev/state-key'] ?? '')
+      .filter((k) => k.startsWith('bundle-'));
+    const before = await bundleKeys();
+    assert.equal(before.length, 1, JSON.stringify(before));
+    const commit = await f.push({ 'app/config.yaml': configMapYaml('keeper', 'v2') }, 'config v2');
+    await eventually('keeper Synced to the new commit', async () => {
+      const app = await f.app('keeper');
+      return app.status.sync.status === 'Synced' && app.status.sync.revision === commit;
+    }, 60_000);
+    let now: string[] = [];
+    await eventually('only the new bundle is kept', async () => {
+      now = await bundleKeys();
+      return now.length === 1 && now[0] !== before[0];
+    }, 30_000, 500).catch((error: unknown) => assert.fail(`${(error as Error).message}: ${JSON.stringify({ before, now })}`));
+  });
+
+  it('runs with its V8 flags, re-executed in place from the plain bin', () => {
+    const argv = readFileSync(`/proc/${f.agents[0]!.proc.pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of AGENT_V8_FLAGS) assert.ok(argv.includes(flag), `${flag} missing from ${JSON.stringify(argv)}`);
+    assert.ok(argv.some((a) => a.endsWith('agent/bin/flotilla-agent.js')), JSON.stringify(argv));
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
 import { freePort } from '../cluster/ports.ts';
 import { eventually } from './hub.ts';
+import { buildAgent } from '../../agent/build.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -78,8 +79,12 @@ export interface AgentProcess {
   start(): void;
 }
 
-/** Starts `flotilla-agent` against a hub with a token and a kubeconfig. */
+let agentBuilt = false;
+
+/** Starts `flotilla-agent` (the bundle users run, built from the sources once per test process) against a hub with a token and a kubeconfig. */
 export function startAgentProcess(hubUrl: string, token: string, kubeconfig: string, stateDir = mkdtempSync(join(tmpdir(), 'flotilla-agent-')), extraArgs: string[] = []): AgentProcess {
+  if (!agentBuilt) buildAgent();
+  agentBuilt = true;
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'agent.log');
   const agent: AgentProcess = {

@@ -156,9 +156,9 @@ export class Kube {
     return list.items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
-  /** An informer (list + watch + cache) over a kind, in all namespaces or one, optionally filtered by label. */
-  async informer(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<Informer> {
-    return new Informer(this, await this.collectionPath(apiVersion, kind, namespace), apiVersion, kind, labelSelector);
+  /** An informer (list + watch + cache, or a tail of changes only) over a kind, in all namespaces or one, optionally filtered by label. */
+  async informer(apiVersion: string, kind: string, options: { labelSelector?: string; namespace?: string; tail?: boolean } = {}): Promise<Informer> {
+    return new Informer(this, await this.collectionPath(apiVersion, kind, options.namespace), apiVersion, kind, options);
   }
 
   /** A streaming GET (watch): calls onLine for each JSON line until the server ends it or abort(). */

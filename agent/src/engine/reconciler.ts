@@ -35,8 +35,8 @@ export interface ReconcilerDeps {
   store: StateStore;
   link: Pick<HubLink, 'reportStatus' | 'reportEvent'>;
   log: Logger;
-  /** Told which object uids belong to an app, and which namespaces to watch for its events. */
-  events?: { own(app: string, uids: string[]): void; watch(namespace: string): void };
+  /** Told which object uids belong to an app, for its events. */
+  events?: { own(app: string, uids: string[]): void };
   /** Ask for another reconcile of an app later (deletion in progress, retry after an error). */
   requeue(app: string, afterMs: number): void;
 }
@@ -313,6 +313,7 @@ export class Reconciler {
     }
     await this.deps.store.update((s) => delete s.inventories[a.app]);
     this.deps.link.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: new Date().toISOString() }, a.app);
+    this.deps.events?.own(a.app, []);
     this.deps.link.reportStatus(a.app, { sync: { status: 'Unknown' }, health: { status: 'Missing' }, resources: [], reconciledAt: new Date().toISOString(), deleted: true });
   }
 
@@ -320,10 +321,7 @@ export class Reconciler {
     await (async () => {
       const lives = parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined);
       const children = await this.childrenCached(app, lives);
-      if (this.deps.events) {
-        this.deps.events.own(app, [...lives, ...children.map((c) => c.live)].map((o) => o.metadata['uid'] as string).filter(Boolean));
-        for (const ns of new Set(lives.map((o) => o.metadata.namespace).filter((n): n is string => !!n))) this.deps.events.watch(ns);
-      }
+      this.deps.events?.own(app, [...lives, ...children.map((c) => c.live)].map((o) => o.metadata['uid'] as string).filter(Boolean));
       // The last operation's outcome stays in the status (as in Argo CD) after the hub has settled it.
       const last = finished ?? this.deps.store.current.finishedOperations.findLast((o) => o.app === app);
       const operationState = parts.operationState ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);

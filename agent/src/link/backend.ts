@@ -1,7 +1,7 @@
 // Where the agent's durable state is kept: files in --state-dir (written atomically: temp file,
 // fsync, rename), or Secrets in the agent's own namespace when it runs in a cluster (gzip'd JSON in
 // `data.content`, one Secret per key, so a restarted pod on another node finds everything).
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -14,7 +14,13 @@ export interface StateBackend {
   read(key: string): Promise<string | undefined>;
   /** Resolves once the content is durable. */
   write(key: string, content: string): Promise<void>;
+  /** The stored keys that start with `prefix`. */
+  list(prefix: string): Promise<string[]>;
+  /** Removes a key (absent counts as done). */
+  remove(key: string): Promise<void>;
 }
+
+const FILE_SUFFIX = '.json';
 
 /** Files under a directory. */
 export class FileBackend implements StateBackend {
@@ -27,8 +33,9 @@ export class FileBackend implements StateBackend {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
+  /** One file per key, its name the key URI-encoded (so `list` gives keys back exactly). */
   private path(key: string): string {
-    return join(this.dir, `${key.replace(/[^a-zA-Z0-9._-]/g, '_')}.json`);
+    return join(this.dir, `${encodeURIComponent(key)}${FILE_SUFFIX}`);
   }
 
   async read(key: string): Promise<string | undefined> {
@@ -48,7 +55,21 @@ export class FileBackend implements StateBackend {
     }
     renameSync(tmp, path);
   }
+
+  async list(prefix: string): Promise<string[]> {
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith(FILE_SUFFIX))
+      .map((f) => decodeURIComponent(f.slice(0, -FILE_SUFFIX.length)))
+      .filter((key) => key.startsWith(prefix));
+  }
+
+  async remove(key: string): Promise<void> {
+    rmSync(this.path(key), { force: true });
+  }
 }
+
+const MANAGED_BY = 'app.kubernetes.io/managed-by';
+const STATE_KEY = 'flotilla.dev/state-key';
 
 /** Secrets in one namespace (created when missing), labelled as the agent's. */
 export class SecretBackend implements StateBackend {
@@ -79,7 +100,7 @@ export class SecretBackend implements StateBackend {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
-      metadata: { name: this.name(key), namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'flotilla-agent' }, annotations: { 'flotilla.dev/state-key': key } },
+      metadata: { name: this.name(key), namespace: this.namespace, labels: { [MANAGED_BY]: 'flotilla-agent' }, annotations: { [STATE_KEY]: key } },
       data: { content: gzipSync(content).toString('base64') },
     };
     try {
@@ -89,5 +110,17 @@ export class SecretBackend implements StateBackend {
       await this.kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
       await this.kube.apply(body);
     }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const secrets = await this.kube.list('v1', 'Secret', `${MANAGED_BY}=flotilla-agent`, this.namespace).catch((error: unknown) => {
+      if (isNotFound(error)) return [];
+      throw error;
+    });
+    return secrets.map((s) => s.metadata.annotations?.[STATE_KEY]).filter((key): key is string => key !== undefined && key.startsWith(prefix));
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.kube.delete({ apiVersion: 'v1', kind: 'Secret', metadata: { name: this.name(key), namespace: this.namespace } });
   }
 }

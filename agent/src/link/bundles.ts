@@ -1,7 +1,11 @@
 // Bundles by content key: from the local cache when present (re-verified), else from the hub over
-// HTTP with the cluster credential; every bundle's key is checked against its content.
+// HTTP with the cluster credential; every bundle's key is checked against its content. Bundles no
+// assignment names any more are dropped, from memory and from the durable store.
 import { isBundleKeyValid } from '@flotilla/shared';
+import { getJson, HttpStatusError } from './http-get.ts';
 import type { StateStore } from './state.ts';
+
+const PREFIX = 'bundle-';
 
 /** A verified bundle. */
 export interface Bundle {
@@ -29,17 +33,25 @@ export class BundleCache {
     if (cached) return cached;
     const token = this.credential();
     if (!token) throw new Error(`bundle ${key} is not cached and the agent has no credential yet`);
-    const res = await fetch(`${this.hubUrl}/api/v1/agent/bundles/${key}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
-    if (!res.ok) throw new Error(`the hub answered ${res.status} for bundle ${key}`);
-    const bundle = (await res.json()) as Bundle;
+    const bundle = await getJson<Bundle>(`${this.hubUrl}/api/v1/agent/bundles/${key}`, { authorization: `Bearer ${token}` }).catch((error: unknown) => {
+      throw new Error(error instanceof HttpStatusError ? `the hub answered ${error.status} for bundle ${key}` : `cannot fetch bundle ${key} from the hub: ${(error as Error).message}`);
+    });
     if (bundle.key !== key || !isBundleKeyValid(bundle)) throw new Error(`bundle ${key} failed verification: its content does not hash to its key`);
-    await this.store.write(`bundle-${key}`, JSON.stringify(bundle));
+    await this.store.write(`${PREFIX}${key}`, JSON.stringify(bundle));
     this.memory.set(key, bundle);
     return bundle;
   }
 
+  /** Forgets every bundle not in `keys` (those the current assignments name), in memory and on disk or in Secrets. */
+  async retain(keys: Set<string>): Promise<string[]> {
+    for (const key of this.memory.keys()) if (!keys.has(key)) this.memory.delete(key);
+    const unused = (await this.store.list(PREFIX)).filter((k) => !keys.has(k.slice(PREFIX.length)));
+    for (const k of unused) await this.store.remove(k);
+    return unused.map((k) => k.slice(PREFIX.length));
+  }
+
   private async fromStore(key: string): Promise<Bundle | undefined> {
-    const stored = await this.store.read(`bundle-${key}`).catch(() => undefined);
+    const stored = await this.store.read(`${PREFIX}${key}`).catch(() => undefined);
     if (!stored) return undefined;
     const bundle = JSON.parse(stored) as Bundle;
     if (!isBundleKeyValid(bundle)) return undefined; // corrupted: fetch again

@@ -90,4 +90,14 @@ export class StateStore {
   write(key: string, content: string): Promise<void> {
     return this.backend.write(key, content);
   }
+
+  /** The keys of the other documents that start with `prefix`. */
+  list(prefix: string): Promise<string[]> {
+    return this.backend.list(prefix);
+  }
+
+  /** Removes another document (gone already counts as done). */
+  remove(key: string): Promise<void> {
+    return this.backend.remove(key);
+  }
 }

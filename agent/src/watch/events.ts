@@ -1,9 +1,11 @@
-// Kubernetes events about an application's objects, forwarded to the hub: one informer per
-// namespace the applications deploy to; an event is forwarded when its involved object (by uid)
-// belongs to an application, and only if it happened after the forwarder started watching.
+// Kubernetes events about an application's objects, forwarded to the hub: one watch of the
+// cluster's events, kept without a cache (a tail: only events from now on), started when the first
+// application has objects; an event is forwarded when its involved object (by uid) belongs to an
+// application, and only if it happened after the forwarder started watching.
 import type { Logger } from 'pino';
 import type { EventMessage } from '@flotilla/shared';
 import type { Kube, KubeObject } from '../engine/kube.ts';
+import type { Informer } from './informer.ts';
 
 interface KubeEvent {
   metadata: { uid?: string; namespace?: string };
@@ -19,8 +21,9 @@ interface KubeEvent {
 
 /** Forwards events of owned objects. */
 export class EventForwarder {
-  private readonly informers = new Map<string, Promise<unknown>>();
+  private tail: Promise<Informer> | undefined;
   private readonly owners = new Map<string, string>();
+  private readonly owned = new Map<string, Set<string>>();
   private readonly seen = new Map<string, number>();
   private readonly since = Date.now();
   private readonly kube: Kube;
@@ -33,27 +36,33 @@ export class EventForwarder {
     this.send = send;
   }
 
-  /** Records which application owns these object uids (the app's objects and their children). */
+  /** Records the object uids an application owns now (its objects and their children; none once it is deleted), and starts watching. */
   own(app: string, uids: string[]): void {
-    for (const uid of uids) this.owners.set(uid, app);
+    const now = new Set(uids);
+    for (const uid of this.owned.get(app) ?? []) if (!now.has(uid) && this.owners.get(uid) === app) this.owners.delete(uid);
+    for (const uid of now) this.owners.set(uid, app);
+    if (now.size) this.owned.set(app, now);
+    else this.owned.delete(app);
+    if (now.size) this.watch();
   }
 
-  /** Watches events in a namespace (once). */
-  watch(namespace: string): void {
-    if (this.informers.has(namespace)) return;
+  /** Watches the cluster's events (once; again after a failed start). */
+  private watch(): void {
+    if (this.tail) return;
     const started = (async () => {
-      const informer = await this.kube.informer('v1', 'Event', undefined, namespace);
+      const informer = await this.kube.informer('v1', 'Event', { tail: true });
       const forward = (obj: KubeObject) => this.forward(obj as unknown as KubeEvent);
       informer.on('add', forward);
       informer.on('update', forward);
+      informer.on('error', (error: unknown) => this.log.debug({ err: (error as Error)?.message }, 'event watch broke; resuming'));
       await informer.start();
       return informer;
     })();
     started.catch((error: unknown) => {
-      this.log.warn({ namespace, err: (error as Error).message }, 'cannot watch events');
-      this.informers.delete(namespace);
+      this.log.warn({ err: (error as Error).message }, 'cannot watch events');
+      this.tail = undefined;
     });
-    this.informers.set(namespace, started);
+    this.tail = started;
   }
 
   private forward(event: KubeEvent): void {
@@ -76,11 +85,9 @@ export class EventForwarder {
     }, app);
   }
 
-  /** Stops every informer. */
+  /** Stops watching. */
   async stop(): Promise<void> {
-    for (const pending of this.informers.values()) {
-      const informer = (await pending.catch(() => undefined)) as { stop(): Promise<void> } | undefined;
-      await informer?.stop();
-    }
+    const informer = await this.tail?.catch(() => undefined);
+    await informer?.stop();
   }
 }

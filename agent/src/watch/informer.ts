@@ -1,6 +1,8 @@
 // A list-and-watch cache of one kind (in all namespaces or one, optionally by label): list, then
 // watch from the list's resourceVersion; a 410 Gone or a broken stream relists (reporting what
-// vanished meanwhile as deleted). Handlers hear add, update and delete.
+// vanished meanwhile as deleted). Handlers hear add, update and delete. A tail (`tail: true`)
+// keeps no cache and hears only what changes from now on: its list asks for one item, for the
+// resourceVersion to watch from (for streams such as Events, where only new ones matter).
 import type { Kube, KubeObject } from '../engine/kube.ts';
 
 type Handler = (obj: KubeObject) => void;
@@ -17,13 +19,15 @@ export class Informer {
   private readonly query: string;
   private readonly apiVersion: string;
   private readonly kind: string;
+  private readonly tail: boolean;
 
-  constructor(kube: Kube, path: string, apiVersion: string, kind: string, labelSelector?: string) {
+  constructor(kube: Kube, path: string, apiVersion: string, kind: string, options: { labelSelector?: string; tail?: boolean } = {}) {
     this.kube = kube;
     this.path = path;
     this.apiVersion = apiVersion;
     this.kind = kind;
-    this.query = labelSelector ? `labelSelector=${encodeURIComponent(labelSelector)}` : '';
+    this.query = options.labelSelector ? `labelSelector=${encodeURIComponent(options.labelSelector)}` : '';
+    this.tail = options.tail ?? false;
   }
 
   /** Subscribes to changes. */
@@ -44,7 +48,10 @@ export class Informer {
   }
 
   private async relist(): Promise<void> {
-    const list = await this.kube.raw<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', `${this.path}${this.query ? `?${this.query}` : ''}`, undefined, { what: `list ${this.kind}` });
+    const query = [this.query, this.tail ? 'limit=1' : ''].filter(Boolean).join('&');
+    const list = await this.kube.raw<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', `${this.path}${query ? `?${query}` : ''}`, undefined, { what: `list ${this.kind}` });
+    this.resourceVersion = list.metadata.resourceVersion;
+    if (this.tail) return;
     const seen = new Set<string>();
     for (const item of list.items) {
       const obj = { ...item, apiVersion: this.apiVersion, kind: this.kind };
@@ -61,7 +68,6 @@ export class Informer {
         this.emit('delete', obj);
       }
     }
-    this.resourceVersion = list.metadata.resourceVersion;
   }
 
   private async watchLoop(): Promise<void> {
@@ -92,6 +98,10 @@ export class Informer {
         const obj = { ...event.object, apiVersion: this.apiVersion, kind: this.kind };
         if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
         if (event.type === 'BOOKMARK') return;
+        if (this.tail) {
+          this.emit(event.type === 'DELETED' ? 'delete' : event.type === 'ADDED' ? 'add' : 'update', obj);
+          return;
+        }
         const key = this.key(obj);
         if (event.type === 'DELETED') {
           this.cache.delete(key);

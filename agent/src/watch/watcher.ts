@@ -32,7 +32,7 @@ export class Watcher {
     let pending = this.informers.get(key);
     if (!pending) {
       pending = (async () => {
-        const informer = await this.kube.informer(apiVersion, kind, TRACKING_LABEL);
+        const informer = await this.kube.informer(apiVersion, kind, { labelSelector: TRACKING_LABEL });
         const notify = (obj: KubeObject) => {
           const app = trackedApp(obj);
           if (app) this.onChange(app, kind);
