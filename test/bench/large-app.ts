@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { application, poll, waitForApp, withEnv, type BenchEnv } from './env.ts';
 import { largeApp as largeAppFiles, mix } from './manifests.ts';
 import { LiveWatch } from './watch.ts';
-import { cpuDuring, describeCpu } from './proc.ts';
+import { cpuDuring, describeCpu, memoryOf } from './proc.ts';
 import { format, printTable, ratio, seconds, type BenchOptions, type BenchResult } from './report.ts';
 
 const APP = 'large-bench';
@@ -100,6 +100,10 @@ export async function largeApp(options: BenchOptions, result: BenchResult): Prom
       console.log(`   kubectl apply --server-side again, unchanged: ${format(seconds(kubectlResync), 's')} (CPU: ${describeCpu(again.cpu)})`);
       rows.push([`re-sync ${total} objects, nothing changed`, format(seconds(flotillaResync), 's'), format(seconds(kubectlResync), 's'), ratio(flotillaResync, kubectlResync)]);
       result.figures.push({ metric: `${total}-object app, re-sync unchanged`, unit: 's', flotilla: seconds(flotillaResync), baseline: seconds(kubectlResync), baselineLabel: 'kubectl apply --server-side', argo: '—', target: '≤ 1.2× kubectl', met: flotillaResync <= 1.2 * kubectlResync });
+      // What a bundle this size costs the agent: its peak resident memory over the whole benchmark.
+      const agentMemory = memoryOf(pids.agent);
+      console.log(`   flotilla-agent with this application: ${format(agentMemory.rssMB, 'MB')} resident, peak ${format(agentMemory.peakMB, 'MB')}`);
+      result.figures.push({ metric: `agent peak RSS, ${total}-object app`, unit: 'MB', flotilla: agentMemory.peakMB, baseline: agentMemory.rssMB, baselineLabel: 'agent RSS after', argo: '—', target: '—' });
     } finally {
       for (const w of watches) w.stop();
       rmSync(dir, { recursive: true, force: true });
