@@ -85,6 +85,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     },
   });
   const events = new EventForwarder(kube, log, (event, app) => link.reportEvent(event, app));
+  events.start();
   const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue, events });
   const queue = new AppQueue((app) => reconciler.reconcile(app), 4);
   const all = () => [...new Set([...Object.keys(store.current.assignments), ...Object.keys(store.current.inventories)])];

@@ -33,6 +33,11 @@ describe('GitOps loop on real clusters', () => {
     assert.equal(status.sync.revision, f.git.revParse('apps', 'main'));
     assert.ok(status.resources.some((r: any) => r.kind === 'Deployment' && r.health?.status === 'Healthy'));
     assert.ok(status.resources.some((r: any) => r.kind === 'Pod' && r.parentRefs?.[0]?.kind === 'ReplicaSet'), 'the tree reaches the Pods');
+    // Events of the first rollout reach the hub too, though they happen before the agent reports the Deployment's uid.
+    await eventually('the first rollout\'s ScalingReplicaSet event at the hub', async () => {
+      const events = (await f.hub.api('GET', '/api/v1/applications/guestbook/events')).body.items;
+      return events.some((e: any) => e.event.reason === 'ScalingReplicaSet' && e.event.object === 'Deployment/web/guestbook' && /from 0 to 1/.test(e.event.message));
+    }, 20_000);
   });
 
   it('applies a commit that changes replicas, and prunes a file removed from Git', async () => {
