@@ -66,6 +66,15 @@ export function startProcess(name: string, command: string, args: string[], logF
   return proc;
 }
 
+/** Kills a process outright (SIGKILL) and resolves once its exit is seen (keeping the event loop alive until then: the child is unref'd). */
+export async function killProcess(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const keepAlive = setInterval(() => {}, 1000);
+  killQuietly(proc.pid, 'SIGKILL');
+  await proc.exited;
+  clearInterval(keepAlive);
+}
+
 /** Stops a process: SIGTERM, then SIGKILL after graceMs. */
 export async function stopProcess(proc: Proc, graceMs = 3000): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;

