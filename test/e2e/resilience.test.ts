@@ -22,9 +22,9 @@ describe('resilience on a real cluster', () => {
 
   const tracked = async (namespace: string) => (await f.kube(0).core.listNamespacedConfigMap({ namespace, labelSelector: 'app.flotilla.dev/instance' })).items;
 
-  it('keeps reverting drift while the hub is down, and reports again once it is back', async () => {
+  it('keeps reverting drift while the hub is killed, and reports again once it is back', async () => {
     const before = await f.app('web');
-    await f.hub.stop();
+    await f.hub.kill();
     f.kubectl(0, 'scale', 'deployment/web', '-n', 'web', '--replicas=4');
     const apps = f.kube(0).apps;
     await eventually('reverted without the hub', async () => (await apps.readNamespacedDeployment({ name: 'web', namespace: 'web' })).spec?.replicas === 2, 20_000, 50);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHubProcess, type HubProcess } from '../support/processes.ts';
-import { isAlive, killProcess } from '../cluster/processes.ts';
+import { isAlive } from '../cluster/processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const postmasterPid = (hub: HubProcess) => Number(readFileSync(join(hub.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -34,7 +34,7 @@ describe('a killed hub', () => {
     const added = await hub.api('POST', '/api/v1/clusters', { name: 'survivor' });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     orphan = postmasterPid(hub);
-    await killProcess(hub.proc);
+    await hub.kill();
     assert.ok(isAlive(orphan), 'PostgreSQL outlives a killed hub');
 
     await hub.restart();

@@ -18,6 +18,8 @@ export interface HubProcess {
   token: string;
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
+  /** SIGKILL, as the OOM killer does: nothing is shut down cleanly (its PostgreSQL is left running). */
+  kill(): Promise<void>;
   restart(): Promise<void>;
 }
 
@@ -49,6 +51,9 @@ export async function startHubProcess(options: { dataDir?: string; port?: number
     },
     async stop() {
       await stopProcess(hub.proc, 15_000);
+    },
+    async kill() {
+      await killProcess(hub.proc);
     },
     async restart() {
       await hub.stop();
