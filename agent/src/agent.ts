@@ -62,9 +62,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const collectBundles = () => {
     if (bundleGc) return;
     bundleGc = setTimeout(() => {
-      const named = new Set(Object.values(store.current.assignments).map((a) => a.bundle).filter((key): key is string => !!key));
+      const named = (key: string) => Object.values(store.current.assignments).some((a) => a.bundle === key);
       bundles.retain(named).then(
-        (dropped) => dropped.length && log.info({ dropped: dropped.length, kept: named.size }, 'dropped bundles no assignment names'),
+        (dropped) => dropped.length && log.info({ dropped: dropped.length }, 'dropped bundles no assignment names'),
         (error: unknown) => log.warn({ err: (error as Error).message }, 'cannot drop unused bundles'),
       ).finally(() => (bundleGc = undefined));
     }, BUNDLE_GC_DELAY_MS);

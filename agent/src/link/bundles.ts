@@ -42,12 +42,21 @@ export class BundleCache {
     return bundle;
   }
 
-  /** Forgets every bundle not in `keys` (those the current assignments name), in memory and on disk or in Secrets. */
-  async retain(keys: Set<string>): Promise<string[]> {
-    for (const key of this.memory.keys()) if (!keys.has(key)) this.memory.delete(key);
-    const unused = (await this.store.list(PREFIX)).filter((k) => !keys.has(k.slice(PREFIX.length)));
-    for (const k of unused) await this.store.remove(k);
-    return unused.map((k) => k.slice(PREFIX.length));
+  /**
+   * Forgets every bundle the current assignments do not name, in memory and on disk or in
+   * Secrets. `named` is asked again just before each removal: a bundle fetched meanwhile for a
+   * new assignment (stored before its fetch starts) is kept.
+   */
+  async retain(named: (key: string) => boolean): Promise<string[]> {
+    const dropped: string[] = [];
+    for (const stored of await this.store.list(PREFIX)) {
+      const key = stored.slice(PREFIX.length);
+      if (named(key)) continue;
+      await this.store.remove(stored);
+      dropped.push(key);
+    }
+    for (const key of this.memory.keys()) if (!named(key)) this.memory.delete(key);
+    return dropped;
   }
 
   private async fromStore(key: string): Promise<Bundle | undefined> {
