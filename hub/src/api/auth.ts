@@ -1,10 +1,11 @@
 // Authentication of API requests: a bearer token (or the flotilla.token cookie) naming a live
-// session, checked before any route that is not public; then the route's declared RBAC check.
+// session, checked when a request arrives (before its body is parsed) on any route that is not
+// public; then, once the body is parsed, the route's declared RBAC check.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { permissionDenied, unauthenticated } from '@flotilla/shared';
 import { sessionAccount } from '../store/accounts.ts';
 import type { HubContext } from './context.ts';
-import { authorize, type RouteAccess } from './rbac.ts';
+import { authorize, hasDeclaredAccess, type RouteAccess } from './rbac.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,20 +22,30 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return cookie ? decodeURIComponent(cookie.slice('flotilla.token='.length)) : undefined;
 }
 
-/** The preHandler that authenticates users and enforces a route's declared access. */
-export function accessHook(ctx: HubContext) {
+/**
+ * The onRequest hook that authenticates users before anything reads the body: an anonymous
+ * client never gets a request body parsed (issue 13: YAML bodies were parsed before this).
+ */
+export function authenticateHook(ctx: HubContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const access = request.routeOptions.config as RouteAccess;
-    if (access.public || access.agent) return;
+    const access = request.routeOptions.config as RouteAccess | undefined;
+    // Routes that declare no access (the not-found handler) answer for themselves.
+    if (!hasDeclaredAccess(access) || access!.public || access!.agent) return;
     const token = bearerToken(request);
     if (!token) throw unauthenticated();
     const account = await sessionAccount(ctx.pool, token);
     if (!account) throw unauthenticated('the token is invalid or expired: log in again');
     request.account = account;
-    if (access.rbac) {
-      const object = (request.params as { name?: string } | undefined)?.name ?? '*';
-      const decision = authorize(account, access.rbac.resource, access.rbac.action, object);
-      if (!decision.allowed) throw permissionDenied(`permission denied: ${decision.reason}`);
-    }
+  };
+}
+
+/** The preHandler that enforces a route's declared RBAC access for the authenticated account. */
+export function authorizeHook() {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const access = request.routeOptions.config as RouteAccess;
+    if (!access.rbac) return;
+    const object = (request.params as { name?: string } | undefined)?.name ?? '*';
+    const decision = authorize(request.account, access.rbac.resource, access.rbac.action, object);
+    if (!decision.allowed) throw permissionDenied(`permission denied: ${decision.reason}`);
   };
 }

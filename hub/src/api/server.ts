@@ -4,7 +4,8 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import { FlotillaError, parseManifestText, type ErrorBody } from '@flotilla/shared';
 import type { HubContext } from './context.ts';
-import { accessHook } from './auth.ts';
+import { authenticateHook, authorizeHook } from './auth.ts';
+import { MAX_BODY_DEPTH, MAX_YAML_BODY_BYTES, nestingDepth } from './body-limits.ts';
 import { hasDeclaredAccess } from './rbac.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -21,9 +22,11 @@ import { ErrorBodySchema } from './schemas.ts';
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 /** Builds the API (not yet listening). */
-export async function buildApi(ctx: HubContext, connectedAgents: () => number = () => 0): Promise<FastifyInstance> {
+export async function buildApi(ctx: HubContext, connectedAgents: () => number = () => 0, https?: { key: string; cert: string }): Promise<FastifyInstance> {
   // Request lines stay out of the log (warn level); failures are logged by the error handler.
   const app = Fastify({
+    // HTTPS when given a certificate (hub/src/tls/server-tls.ts); the agent gateway shares the server.
+    ...(https ? ({ https } as object) : {}),
     loggerInstance: ctx.log.child({ component: 'api' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }),
     bodyLimit: 4 * 1024 * 1024,
     // Unknown fields are errors, not silently dropped (fastify's default strips them).
@@ -31,8 +34,20 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   });
   app.decorateRequest('account', '');
 
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
-    const parsed = parseManifestText(body as string, 'request body');
+  // Authentication runs on arrival, before any body is read or parsed.
+  app.addHook('onRequest', authenticateHook(ctx));
+
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: MAX_YAML_BODY_BYTES }, (_req, body, done) => {
+    let parsed: ReturnType<typeof parseManifestText>;
+    try {
+      parsed = parseManifestText(body as string, 'request body');
+    } catch (error) {
+      // The YAML composer recurses per nesting level: text nested deeply enough overflows it.
+      if (error instanceof RangeError) return done(tooDeep());
+      throw error;
+    }
+    // The yaml library reports its own stack overflow on deep text as a syntax error.
+    if (!parsed.ok && parsed.errors.some((e) => e.message.includes('Maximum call stack size exceeded'))) return done(tooDeep());
     if (!parsed.ok) return done(new FlotillaError('FLT_ERR_INVALID_INPUT', 'the request body is not valid YAML', parsed.errors));
     if (parsed.objects.length !== 1) return done(new FlotillaError('FLT_ERR_INVALID_INPUT', `the request body must hold one object, not ${parsed.objects.length}`));
     done(null, parsed.objects[0]);
@@ -54,7 +69,10 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
       throw new Error(`route ${route.method} ${route.url} declares no access (public, agent or rbac)`);
     }
   });
-  app.addHook('preHandler', accessHook(ctx));
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw tooDeep();
+  });
+  app.addHook('preHandler', authorizeHook());
 
   await app.register(swagger, {
     openapi: {
@@ -78,6 +96,10 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   await app.register(agentRoutes(ctx), { prefix: '/api/v1/agent' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;
+}
+
+function tooDeep(): FlotillaError {
+  return new FlotillaError('FLT_ERR_INVALID_INPUT', `the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
 }
 
 function toErrorBody(error: FastifyError | FlotillaError): ErrorBody {

@@ -4,7 +4,7 @@
 import type { WebSocket } from 'ws';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { CloseCode, PROTOCOL_VERSION, decodeAgentMessage, type AgentMessage, type HubMessage } from '@flotilla/shared';
+import { CloseCode, PROTOCOL_VERSION, closeReason, decodeAgentMessage, type AgentMessage, type HubMessage } from '@flotilla/shared';
 import { withTransaction } from '../store/db.ts';
 import { listApplications } from '../store/applications.ts';
 import { assignmentOf, changesSince } from '../store/assignments.ts';
@@ -49,20 +49,31 @@ export class AgentSession {
     this.options = options;
     this.clusterId = options.clusterId;
     this.log = options.log.child({ cluster: options.clusterId });
+    // No listener may throw: an exception out of a socket event ends the hub process.
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      this.lastHeardAt = Date.now();
-      const decoded = decodeAgentMessage(isBinary ? data : data.toString('utf8'), options.maxMessageBytes);
-      if (!decoded.ok) return this.fail(CloseCode.protocolError, 'protocol_error', `${decoded.issue.path ? `${decoded.issue.path}: ` : ''}${decoded.issue.message}`);
-      this.handle(decoded.message).catch((error: unknown) => {
-        this.log.error({ err: error }, 'handling an agent message failed');
-        this.fail(1011, 'internal_error', 'the hub could not handle the message; reconnect and resend');
-      });
+      try {
+        this.receive(data, isBinary);
+      } catch (error) {
+        this.internalError(error);
+      }
     });
     socket.on('close', () => this.cleanup());
     socket.on('error', (error) => this.log.warn({ err: error }, 'agent socket error'));
     this.timers.push(setTimeout(() => {
       if (!this.established) this.fail(CloseCode.protocolError, 'hello_timeout', `no hello within ${options.helloTimeoutMs} ms`);
     }, options.helloTimeoutMs));
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    this.lastHeardAt = Date.now();
+    const decoded = decodeAgentMessage(isBinary ? data : data.toString('utf8'), this.options.maxMessageBytes);
+    if (!decoded.ok) return this.fail(CloseCode.protocolError, 'protocol_error', `${decoded.issue.path ? `${decoded.issue.path}: ` : ''}${decoded.issue.message}`);
+    this.handle(decoded.message).catch((error: unknown) => this.internalError(error));
+  }
+
+  private internalError(error: unknown): void {
+    this.log.error({ err: error }, 'handling an agent message failed');
+    this.fail(1011, 'internal_error', 'the hub could not handle the message; reconnect and resend');
   }
 
   private async handle(message: AgentMessage): Promise<void> {
@@ -153,16 +164,26 @@ export class AgentSession {
 
   /** Sends a message if the socket is open. */
   send(message: HubMessage): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(message), (error) => {
+      if (error) this.log.debug({ err: error }, 'sending to the agent failed; the socket is closing');
+    });
   }
 
   /** Sends an error message and closes with a code. */
   fail(code: number, errorCode: string, message: string): void {
     if (this.closed) return;
     this.log.warn({ code, errorCode, reason: message }, 'closing agent session');
-    this.send({ type: 'error', code: errorCode, message });
-    this.socket.close(code, message.slice(0, 120));
-    this.cleanup();
+    try {
+      this.send({ type: 'error', code: errorCode, message });
+      this.socket.close(code, closeReason(message));
+    } catch (error) {
+      // Closing must never throw out of a socket event; a socket that cannot close cleanly is cut.
+      this.log.warn({ err: error }, 'closing the agent socket failed; terminating it');
+      this.socket.terminate();
+    } finally {
+      this.cleanup();
+    }
   }
 
   private cleanup(): void {

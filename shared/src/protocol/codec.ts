@@ -55,11 +55,17 @@ function decode<T>(checks: Map<string, TypeCheck<TSchema>>, data: string | Buffe
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issue: { path: '', message: 'a message must be a JSON object' } };
   const type = (value as { type?: unknown }).type;
   const check = typeof type === 'string' ? checks.get(type) : undefined;
-  if (!check) return { ok: false, issue: { path: 'type', message: `unknown message type ${JSON.stringify(type)}` } };
+  if (!check) return { ok: false, issue: { path: 'type', message: `unknown message type ${describeType(type)}` } };
   // The compiled check is fast; the error walk runs only for a message that fails it.
   if (check.Check(value)) return { ok: true, message: value as T };
   const first = check.Errors(value).First();
   return { ok: false, issue: { path: first ? pointerToPath(first.path) : '', message: first?.message ?? 'invalid message' } };
+}
+
+/** A peer's `type` as an error may quote it: JSON, and cut short (it is echoed back to the peer). */
+function describeType(type: unknown): string {
+  const text = JSON.stringify(type) ?? String(type);
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
 /** Turns a JSON pointer (/status/resources/0/kind) into a dotted path (status.resources[0].kind). */

@@ -4,3 +4,4 @@ export * from './assignment.ts';
 export * from './hello.ts';
 export * from './status.ts';
 export * from './codec.ts';
+export * from './close-reason.ts';
