@@ -59,8 +59,11 @@ describe('GitOps loop on real clusters', () => {
     f.kubectl(0, 'scale', 'deployment/guestbook', '-n', 'web', '--replicas=5');
     const east = f.kube(0);
     await eventually('replicas back to 3', async () => (await east.apps.readNamespacedDeployment({ name: 'guestbook', namespace: 'web' })).spec?.replicas === 3, 20_000, 50);
-    const events = await f.hub.api('GET', '/api/v1/applications/guestbook/events');
-    assert.ok(events.body.items.some((e: any) => e.event.reason === 'DriftReverted'), JSON.stringify(events.body.items.map((e: any) => e.event.reason)));
+    // The event travels after the revert (sequenced, acked): it may reach the hub a moment later.
+    await eventually('a DriftReverted event at the hub', async () => {
+      const events = await f.hub.api('GET', '/api/v1/applications/guestbook/events');
+      return events.body.items.some((e: any) => e.event.reason === 'DriftReverted');
+    }, 10_000);
   });
 
   it('without automation: drift is reported OutOfSync, a removed file is left alone, and a sync applies', async () => {

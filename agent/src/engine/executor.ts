@@ -6,6 +6,7 @@ import type { Kube, KubeObject as LiveObject } from './kube.ts';
 import { refKey, toApiVersion, type KubeObject, type ObjectRef } from './objects.ts';
 import { wavesOf, type PlanResult, type SyncTask } from './plan.ts';
 import { mergeSurvivors, toInventory } from './inventory.ts';
+import { maskSecretValues } from './mask-secrets.ts';
 
 /** What an execution did. */
 export interface ExecuteResult {
@@ -46,8 +47,10 @@ export async function executePlan(kube: Kube, plan: PlanResult, options: { skip:
           released.add(key);
         }
       } catch (error) {
-        result.failures.push({ ref: key, message: (error as Error).message });
-        options.log.warn({ ref: key, err: (error as Error).message }, `${task.action} failed`);
+        // An API error may quote the object it refused: a Secret's values never leave in it (issue 13).
+        const message = maskSecretValues((error as Error).message, [task.target, task.live]);
+        result.failures.push({ ref: key, message });
+        options.log.warn({ ref: key, err: message }, `${task.action} failed`);
       }
     });
   }

@@ -1,10 +1,12 @@
 // The agent's Kubernetes edge (plain HTTPS over kept-alive connections): discovery, server-side apply (and its dry
-// run), get, delete, list and informers. Failures are wrapped with the object they concern and the
-// API's reason, and classified by small predicates.
+// run), get, delete, lists (page by page) and informers. Failures are wrapped with the object they concern and the
+// API's reason, and classified by small predicates. A 401 re-reads the token (a projected or rotated token file
+// changes under us) and retries once.
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { ClusterAccess } from './kubeconfig.ts';
-import { Informer } from '../watch/informer.ts';
+import { collectPages, type FullList, type ListPage } from './list-pages.ts';
+import { Informer, type WatchTiming } from '../watch/informer.ts';
 
 /** A Kubernetes object as the engine handles it. */
 export interface KubeObject {
@@ -33,6 +35,23 @@ export class KubeError extends Error {
   }
 }
 
+/** Tuning of the client; the defaults suit the agent, tests make them short. */
+export interface KubeOptions {
+  /** How long one request (not a watch) may take; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Items per list page; default 500. */
+  pageSize?: number;
+  /** Watch timing of the informers this client makes. */
+  watch?: Partial<WatchTiming>;
+}
+
+interface Transport {
+  agent: HttpsAgent;
+  watchAgent: HttpsAgent;
+  headers: Record<string, string>;
+  at: number;
+}
+
 /** 404 NotFound. */
 export const isNotFound = (e: unknown) => e instanceof KubeError && e.status === 404;
 
@@ -53,16 +72,28 @@ function wrap(what: string, error: unknown): KubeError {
   return new KubeError(what, 0, 'Unreachable', e.message ?? String(error), error);
 }
 
+/** 401 Unauthorized. */
+export const isUnauthorized = (e: unknown) => e instanceof KubeError && e.status === 401;
+
+/** 410 Gone (an expired resourceVersion or continue token). */
+export const isGone = (e: unknown) => e instanceof KubeError && e.status === 410;
+
 /** Object-level access to one cluster. */
 export class Kube {
   readonly access: ClusterAccess;
-  private pool: { agent: HttpsAgent; watchAgent: HttpsAgent; headers: Record<string, string>; at: number } | undefined;
+  private pool: Transport | undefined;
   private readonly discovery = new Map<string, Map<string, ResourceInfo>>();
   readonly fieldManager: string;
+  private readonly requestTimeoutMs: number;
+  private readonly pageSize: number;
+  private readonly watchTiming: Partial<WatchTiming>;
 
-  constructor(access: ClusterAccess, fieldManager: string) {
+  constructor(access: ClusterAccess, fieldManager: string, options: KubeOptions = {}) {
     this.access = access;
     this.fieldManager = fieldManager;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.pageSize = options.pageSize ?? 500;
+    this.watchTiming = options.watch ?? {};
   }
 
   /** The API server's version (e.g. v1.34.4). */
@@ -148,30 +179,52 @@ export class Kube {
     return `${base}${info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${info.name}/${encodeURIComponent(name)}`;
   }
 
-  /** Lists objects of a kind (all namespaces) matching a label selector. */
+  /** Lists objects of a kind (all namespaces, or one) matching a label selector, page by page. */
   async list(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<KubeObject[]> {
     const path = await this.collectionPath(apiVersion, kind, namespace);
-    const qs = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
-    const list = await this.raw<{ items: KubeObject[] }>('GET', `${path}${qs}`);
+    const list = await this.listAll(path, labelSelector ? `labelSelector=${encodeURIComponent(labelSelector)}` : '', `list ${kind}`);
     return list.items.map((item) => ({ ...item, apiVersion, kind }));
+  }
+
+  /** A whole collection at `path` (query: extra parameters), read `pageSize` items at a time; its resourceVersion is the one to watch from. */
+  listAll(path: string, query: string, what: string): Promise<FullList<KubeObject>> {
+    const page = (token: string | undefined) => {
+      const params = [query, `limit=${this.pageSize}`, token ? `continue=${encodeURIComponent(token)}` : ''].filter(Boolean).join('&');
+      return this.raw<ListPage<KubeObject>>('GET', `${path}?${params}`, undefined, { what });
+    };
+    return collectPages(page, isGone);
   }
 
   /** An informer (list + watch + cache, or a tail of changes only) over a kind, in all namespaces or one, optionally filtered by label. */
   async informer(apiVersion: string, kind: string, options: { labelSelector?: string; namespace?: string; tail?: boolean } = {}): Promise<Informer> {
-    return new Informer(this, await this.collectionPath(apiVersion, kind, options.namespace), apiVersion, kind, options);
+    return new Informer(this, await this.collectionPath(apiVersion, kind, options.namespace), apiVersion, kind, { ...options, timing: this.watchTiming });
   }
 
-  /** A streaming GET (watch): calls onLine for each JSON line until the server ends it or abort(). */
+  /** A streaming GET (watch): calls onLine for each JSON line until the server ends it or abort(); a 401 re-reads the token and retries once. */
   stream(path: string, onLine: (line: string) => void): { abort(): void; done: Promise<void> } {
+    const controller = new AbortController();
+    const done = (async () => {
+      const transport = await this.transport();
+      try {
+        await this.openStream(transport, path, onLine, controller.signal);
+      } catch (error) {
+        if (controller.signal.aborted || !(await this.hasNewToken(error, transport))) throw error;
+        await this.openStream(await this.transport(), path, onLine, controller.signal);
+      }
+    })();
+    return { abort: () => controller.abort(), done };
+  }
+
+  private openStream(transport: Transport, path: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
     const url = new URL(path, this.access.server);
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    let abort = () => {};
-    const done = this.transport().then((transport) => new Promise<void>((resolve, reject) => {
-      const req = send(url, { method: 'GET', headers: { ...transport.headers, accept: 'application/json' }, agent: url.protocol === 'http:' ? undefined : transport.watchAgent }, (res) => {
+    const what = `watch ${url.pathname}`;
+    return new Promise<void>((resolve, reject) => {
+      const req = send(url, { method: 'GET', headers: { ...transport.headers, accept: 'application/json' }, agent: url.protocol === 'http:' ? undefined : transport.watchAgent, signal }, (res) => {
         if ((res.statusCode ?? 500) >= 400) {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => reject(wrap(`watch ${url.pathname}`, { code: res.statusCode, body: Buffer.concat(chunks).toString('utf8') })));
+          res.on('end', () => reject(wrap(what, { code: res.statusCode, body: Buffer.concat(chunks).toString('utf8') })));
           return;
         }
         let buffered = '';
@@ -186,24 +239,40 @@ export class Kube {
           }
         });
         res.on('end', () => resolve());
-        res.on('error', reject);
+        res.on('error', (error) => reject(wrap(what, error)));
+        // A stream cut short (aborted, or the connection dropped) may end with neither 'end' nor 'error'.
+        res.on('close', () => (signal.aborted ? resolve() : reject(new KubeError(what, 0, 'Unreachable', 'the watch stream closed early'))));
       });
-      req.on('error', (error) => reject(wrap(`watch ${url.pathname}`, error)));
-      abort = () => req.destroy();
+      req.on('error', (error) => reject(wrap(what, error)));
       req.end();
-    }));
-    return { abort: () => abort(), done };
+    });
   }
 
-  /** A JSON request to the API server over a kept-alive connection pool. */
+  /** Closes kept-alive connections not in use: once a watch fell silent, the network path may have dropped them all. */
+  dropIdleConnections(): void {
+    for (const agent of [this.pool?.agent, this.pool?.watchAgent]) {
+      for (const sockets of Object.values(agent?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
+    }
+  }
+
+  /** A JSON request to the API server over a kept-alive connection pool; a 401 re-reads the token and retries once. */
   async raw<T>(method: string, path: string, body?: unknown, options: { contentType?: string; what?: string } = {}): Promise<T> {
     const what = options.what ?? `${method} ${path}`;
-    const transport = await this.transport();
+    const transport = await this.transport().catch((error: unknown) => Promise.reject(wrap(what, error)));
+    try {
+      return await this.send<T>(transport, method, path, body, options.contentType, what);
+    } catch (error) {
+      if (!(await this.hasNewToken(error, transport))) throw error;
+      return this.send<T>(await this.transport(), method, path, body, options.contentType, what);
+    }
+  }
+
+  private send<T>(transport: Transport, method: string, path: string, body: unknown, contentType: string | undefined, what: string): Promise<T> {
     const url = new URL(path, this.access.server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { ...transport.headers, accept: 'application/json' };
     if (payload !== undefined) {
-      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-type'] = contentType ?? 'application/json';
       // Explicit: Node sends a DELETE body without a length, which breaks the kept-alive connection.
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
@@ -225,14 +294,25 @@ export class Kube {
           }
         });
       });
-      req.setTimeout(30_000, () => req.destroy(new Error(`timeout after 30 s`)));
+      req.setTimeout(this.requestTimeoutMs, () => req.destroy(new Error(`timeout after ${this.requestTimeoutMs / 1000} s`)));
       req.on('error', (error) => reject(wrap(what, error)));
       req.end(payload);
     });
   }
 
-  /** One keep-alive agent for requests and one for watches (TLS handshakes are the cost of a request otherwise); the token is re-read every minute, as tokens rotate. */
-  private async transport(): Promise<{ agent: HttpsAgent; watchAgent: HttpsAgent; headers: Record<string, string> }> {
+  /**
+   * After a failure: whether it was a 401 and the token, read again now, differs from the one the request carried (a
+   * rotated token file, a refreshed projected token), so one retry is worth it.
+   */
+  private async hasNewToken(error: unknown, used: Transport): Promise<boolean> {
+    if (!isUnauthorized(error) || !this.access.token) return false;
+    if (this.pool === used) this.pool = { ...used, at: 0 }; // not refreshed by a concurrent request yet: read it again now
+    const fresh = await this.transport().catch(() => undefined);
+    return fresh !== undefined && fresh.headers['authorization'] !== used.headers['authorization'];
+  }
+
+  /** One keep-alive agent for requests and one for watches (TLS handshakes are the cost of a request otherwise); the token is re-read every minute, as tokens rotate, and after a 401. */
+  private async transport(): Promise<Transport> {
     if (this.pool && Date.now() - this.pool.at < 60_000) return this.pool;
     const a = this.access;
     const tls = { ca: a.ca, cert: a.cert, key: a.key, rejectUnauthorized: !a.insecure };

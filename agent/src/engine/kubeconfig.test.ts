@@ -42,6 +42,17 @@ describe('loadKubeconfig', () => {
     assert.equal(access.token?.(), 'token-from-file');
   });
 
+  it('reads a relative tokenFile from the kubeconfig\'s folder, whatever the working directory', () => {
+    const access = loadKubeconfig(write('f.yaml', config({ tokenFile: 'token' })));
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      assert.equal(access.token?.(), 'token-from-file');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('reads client certificates and basic auth', () => {
     const cert = loadKubeconfig(write('c.yaml', config({ 'client-certificate-data': b64('CERT'), 'client-key-data': b64('KEY') })));
     assert.deepEqual([cert.cert, cert.key, cert.token], ['CERT', 'KEY', undefined]);

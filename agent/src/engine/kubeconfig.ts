@@ -43,7 +43,9 @@ export function loadKubeconfig(path: string, contextName?: string): ClusterAcces
   if (!cluster || typeof cluster['server'] !== 'string') throw new Error(`kubeconfig ${path}: cluster ${JSON.stringify(context.cluster)} has no server`);
   const user = doc.users?.find((u) => u.name === context.user)?.user ?? {};
   if (user['exec'] || user['auth-provider']) throw new Error(`kubeconfig ${path}: user ${context.user} uses an exec or auth-provider plugin; give the agent a token or client-certificate kubeconfig`);
-  const file = (p: unknown) => (typeof p === 'string' ? readFileSync(isAbsolute(p) ? p : join(base, p), 'utf8') : undefined);
+  // Relative paths (certificate files, tokenFile) are relative to the kubeconfig's folder, as kubectl reads them.
+  const resolve = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  const file = (p: unknown) => (typeof p === 'string' ? readFileSync(resolve(p), 'utf8') : undefined);
   const data = (d: unknown) => (typeof d === 'string' ? Buffer.from(d, 'base64').toString('utf8') : undefined);
   const access: ClusterAccess = { server: String(cluster['server']).replace(/\/+$/, '') };
   const ca = data(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']);
@@ -56,7 +58,7 @@ export function loadKubeconfig(path: string, contextName?: string): ClusterAcces
     const token = user['token'];
     access.token = () => token;
   } else if (typeof user['tokenFile'] === 'string') {
-    const tokenFile = user['tokenFile'];
+    const tokenFile = resolve(user['tokenFile']);
     access.token = () => readFileSync(tokenFile, 'utf8').trim();
   } else if (typeof user['username'] === 'string') {
     access.basic = { username: user['username'], password: String(user['password'] ?? '') };

@@ -26,6 +26,7 @@ import { executePlan } from './executor.ts';
 import { deleteApplicationResources } from './deletion.ts';
 import { buildStatus, type Compared } from './status.ts';
 import { childrenOf } from './tree.ts';
+import { maskSecretValues } from './mask-secrets.ts';
 
 /** What a reconcile needs. */
 export interface ReconcilerDeps {
@@ -294,7 +295,8 @@ export class Reconciler {
           const diff = diffResource(dryRun as KubeObject, current, ignore);
           results[i] = { target, live: current, status: diff.status, message: diff.status === 'OutOfSync' ? diff.diff : undefined };
         } catch (error) {
-          results[i] = { target, live: current, status: 'OutOfSync', message: (error as Error).message };
+          // A dry-run error may quote the object (issue 13): mask the Secret's values before it is reported.
+          results[i] = { target, live: current, status: 'OutOfSync', message: maskSecretValues((error as Error).message, [target, current]) };
         }
         cache.set(key, { desired: desiredHash, liveVersion, status: results[i]!.status, message: results[i]!.message });
       }

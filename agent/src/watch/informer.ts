@@ -1,11 +1,41 @@
-// A list-and-watch cache of one kind (in all namespaces or one, optionally by label): list, then
-// watch from the list's resourceVersion; a 410 Gone or a broken stream relists (reporting what
-// vanished meanwhile as deleted). Handlers hear add, update and delete. A tail (`tail: true`)
-// keeps no cache and hears only what changes from now on: its list asks for one item, for the
-// resourceVersion to watch from (for streams such as Events, where only new ones matter).
+// A list-and-watch cache of one kind (in all namespaces or one, optionally by label): list (page by
+// page), then watch from the list's resourceVersion, with bookmarks and a server-side timeout.
+// Handlers hear add, update and delete; a relist reports what vanished meanwhile as deleted. A
+// tail (`tail: true`) keeps no cache and hears only what changes from now on: its list asks for
+// one item, for the resourceVersion to watch from (for streams such as Events).
+//
+// A watch can die without a word: a half-open connection (a NAT or load balancer forgot it) sends
+// nothing and never ends, and the periodic resync reads this same cache, so drift would go unseen
+// for good. So each watch has an idle limit longer than its server-side timeout: a healthy stream
+// always says something within it (an event, a bookmark about once a minute, or its end at the
+// timeout). When the limit passes in silence, the informer drops the connection and every idle one
+// (the same path likely dropped them too) and relists. What happens after any watch ends (watch
+// again, relist, wait how long) is decided by `watch-step.ts`; ERROR events are read by
+// `watch-event.ts`: 410 Gone relists, any other is reported and watched again after a backoff.
 import type { Kube, KubeObject } from '../engine/kube.ts';
+import { parseWatchEvent } from './watch-event.ts';
+import { backoffDelay, nextWatchStep, type Backoff, type WatchOutcome } from './watch-step.ts';
 
 type Handler = (obj: KubeObject) => void;
+
+/** How an informer watches: the server-side timeout, the idle limit, and the backoff after failures. */
+export interface WatchTiming {
+  /** The watch request's timeoutSeconds: the server ends the stream then, and it is watched again. */
+  timeoutSeconds: number;
+  /** No line (event or bookmark) for this long: the connection is presumed dead and the kind relisted. */
+  idleMs: number;
+  backoff: Backoff;
+}
+
+/** The agent's watch timing: bookmarks come about every minute and the stream ends after 60 s, so 90 s of silence means it is dead. */
+export const DEFAULT_WATCH_TIMING: WatchTiming = { timeoutSeconds: 60, idleMs: 90_000, backoff: { baseMs: 1000, maxMs: 30_000 } };
+
+/** How to build an informer. */
+export interface InformerOptions {
+  labelSelector?: string;
+  tail?: boolean;
+  timing?: Partial<WatchTiming>;
+}
 
 /** The cache and event source of one kind. */
 export class Informer {
@@ -14,23 +44,26 @@ export class Informer {
   private resourceVersion = '';
   private stopped = false;
   private abort: (() => void) | undefined;
+  private wake: (() => void) | undefined;
   private readonly kube: Kube;
   private readonly path: string;
   private readonly query: string;
   private readonly apiVersion: string;
   private readonly kind: string;
   private readonly tail: boolean;
+  private readonly timing: WatchTiming;
 
-  constructor(kube: Kube, path: string, apiVersion: string, kind: string, options: { labelSelector?: string; tail?: boolean } = {}) {
+  constructor(kube: Kube, path: string, apiVersion: string, kind: string, options: InformerOptions = {}) {
     this.kube = kube;
     this.path = path;
     this.apiVersion = apiVersion;
     this.kind = kind;
     this.query = options.labelSelector ? `labelSelector=${encodeURIComponent(options.labelSelector)}` : '';
     this.tail = options.tail ?? false;
+    this.timing = { ...DEFAULT_WATCH_TIMING, ...options.timing };
   }
 
-  /** Subscribes to changes. */
+  /** Subscribes to changes; `error` hears what went wrong with the watch (it carries on by itself). */
   on(event: 'add' | 'update' | 'delete', handler: Handler): void;
   on(event: 'error', handler: (e: unknown) => void): void;
   on(event: 'add' | 'update' | 'delete' | 'error', handler: Handler | ((e: unknown) => void)): void {
@@ -48,10 +81,14 @@ export class Informer {
   }
 
   private async relist(): Promise<void> {
-    const query = [this.query, this.tail ? 'limit=1' : ''].filter(Boolean).join('&');
-    const list = await this.kube.raw<{ metadata: { resourceVersion: string }; items: KubeObject[] }>('GET', `${this.path}${query ? `?${query}` : ''}`, undefined, { what: `list ${this.kind}` });
-    this.resourceVersion = list.metadata.resourceVersion;
-    if (this.tail) return;
+    if (this.tail) {
+      const query = [this.query, 'limit=1'].filter(Boolean).join('&');
+      const list = await this.kube.raw<{ metadata: { resourceVersion: string } }>('GET', `${this.path}?${query}`, undefined, { what: `list ${this.kind}` });
+      this.resourceVersion = list.metadata.resourceVersion;
+      return;
+    }
+    const list = await this.kube.listAll(this.path, this.query, `list ${this.kind}`);
+    this.resourceVersion = list.resourceVersion;
     const seen = new Set<string>();
     for (const item of list.items) {
       const obj = { ...item, apiVersion: this.apiVersion, kind: this.kind };
@@ -70,50 +107,109 @@ export class Informer {
     }
   }
 
+  /** Watches until stop(): after each watch, the step `nextWatchStep` decides (watch again or relist, and when). */
   private async watchLoop(): Promise<void> {
+    let failures = 0;
+    let relist = false;
     while (!this.stopped) {
-      try {
-        const gone = await this.watchOnce();
-        if (gone) await this.relist();
-      } catch (error) {
-        if (this.stopped) return;
-        for (const h of this.handlers.error) h(error);
-        await new Promise((r) => setTimeout(r, 1000));
-        await this.relist().catch(() => {});
+      if (relist) {
+        try {
+          await this.relist();
+          relist = false;
+        } catch (error) {
+          failures++;
+          this.report(error);
+          await this.sleep(backoffDelay(failures, this.timing.backoff));
+          continue;
+        }
       }
+      const outcome = await this.watchOnce();
+      if (this.stopped) return;
+      const step = nextWatchStep(outcome, failures, this.timing.backoff);
+      if (step.report) this.report(describeOutcome(outcome, this.kind, this.timing.idleMs));
+      if (outcome.kind === 'silent') this.kube.dropIdleConnections();
+      failures = step.failures;
+      relist = step.relist;
+      await this.sleep(step.delayMs);
     }
   }
 
-  /** One watch request; resolves true when the resourceVersion is too old (410: relist). */
-  private watchOnce(): Promise<boolean> {
-    const params = `watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.resourceVersion)}&timeoutSeconds=300${this.query ? `&${this.query}` : ''}`;
-    return new Promise((resolve, reject) => {
-      let gone = false;
+  /** One watch request, settled with how it ended (it never rejects). */
+  private watchOnce(): Promise<WatchOutcome> {
+    const params = `watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.resourceVersion)}&timeoutSeconds=${this.timing.timeoutSeconds}${this.query ? `&${this.query}` : ''}`;
+    return new Promise((resolve) => {
+      let ended: WatchOutcome | undefined; // set when this side ends the stream (silence, an ERROR event)
+      let progressed = false;
+      const stop = (outcome: WatchOutcome) => {
+        ended ??= outcome;
+        abort();
+      };
+      const idle = setTimeout(() => stop({ kind: 'silent', progressed }), this.timing.idleMs);
       const { abort, done } = this.kube.stream(`${this.path}?${params}`, (line) => {
-        const event = JSON.parse(line) as { type: string; object: KubeObject & { code?: number } };
-        if (event.type === 'ERROR') {
-          if (event.object.code === 410) gone = true;
-          return;
-        }
-        const obj = { ...event.object, apiVersion: this.apiVersion, kind: this.kind };
-        if (obj.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
-        if (event.type === 'BOOKMARK') return;
-        if (this.tail) {
-          this.emit(event.type === 'DELETED' ? 'delete' : event.type === 'ADDED' ? 'add' : 'update', obj);
-          return;
-        }
-        const key = this.key(obj);
-        if (event.type === 'DELETED') {
-          this.cache.delete(key);
-          this.emit('delete', obj);
-        } else {
-          const existed = this.cache.has(key);
-          this.cache.set(key, obj);
-          this.emit(existed ? 'update' : 'add', obj);
+        idle.refresh();
+        if (ended) return;
+        const event = parseWatchEvent(line);
+        switch (event.type) {
+          case 'GONE':
+            return stop({ kind: 'gone', progressed });
+          case 'ERROR':
+            return stop({ kind: 'error', progressed, status: event.status });
+          case 'MALFORMED':
+            return stop({ kind: 'failed', progressed, error: new Error(`watch ${this.kind}: not a watch event: ${event.line}`) });
+          case 'BOOKMARK':
+            if (event.resourceVersion) this.resourceVersion = event.resourceVersion;
+            return;
+          default:
+            progressed = true;
+            this.apply(event.type, { ...event.object, apiVersion: this.apiVersion, kind: this.kind } as KubeObject);
         }
       });
       this.abort = abort;
-      done.then(() => resolve(gone), reject);
+      const settle = (outcome: WatchOutcome) => {
+        clearTimeout(idle);
+        resolve(ended ?? outcome);
+      };
+      done.then(
+        () => settle({ kind: 'ended', progressed }),
+        (error: unknown) => settle((error as { status?: number }).status === 410 ? { kind: 'gone', progressed } : { kind: 'failed', progressed, error }),
+      );
+    });
+  }
+
+  /** Applies one change to the cache (a tail only passes it on). */
+  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void {
+    if (obj.metadata.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+    if (this.tail) {
+      this.emit(type === 'DELETED' ? 'delete' : type === 'ADDED' ? 'add' : 'update', obj);
+      return;
+    }
+    const key = this.key(obj);
+    if (type === 'DELETED') {
+      this.cache.delete(key);
+      this.emit('delete', obj);
+    } else {
+      const existed = this.cache.has(key);
+      this.cache.set(key, obj);
+      this.emit(existed ? 'update' : 'add', obj);
+    }
+  }
+
+  private report(error: unknown): void {
+    for (const h of this.handlers.error) h(error);
+  }
+
+  /** Waits, unless stop() comes first. */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
@@ -135,5 +231,20 @@ export class Informer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort?.();
+    this.wake?.();
+  }
+}
+
+/** An operator's sentence for a watch that ended badly. */
+function describeOutcome(outcome: WatchOutcome, kind: string, idleMs: number): Error {
+  switch (outcome.kind) {
+    case 'silent':
+      return new Error(`watch ${kind}: no event or bookmark for ${Math.round(idleMs / 1000)} s; the connection is presumed dead, relisting`);
+    case 'error':
+      return new Error(`watch ${kind}: ERROR event ${outcome.status.code ?? ''} ${outcome.status.reason ?? ''}: ${outcome.status.message ?? 'no message'}`.replace(/ +/g, ' '));
+    case 'failed':
+      return outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
+    default:
+      return new Error(`watch ${kind} ${outcome.kind}`);
   }
 }

@@ -40,7 +40,7 @@ export class Watcher {
         informer.on('add', notify);
         informer.on('update', notify);
         informer.on('delete', notify);
-        informer.on('error', (error: unknown) => this.log.warn({ kind, err: (error as Error)?.message }, 'watch failed; relisting'));
+        informer.on('error', (error: unknown) => this.log.warn({ kind, err: (error as Error)?.message }, 'watch interrupted; resuming'));
         await informer.start();
         return informer;
       })();
