@@ -15,6 +15,7 @@ export const ErrorCodes = {
   FLT_ERR_ALREADY_EXISTS: 409,
   FLT_ERR_CONFLICT: 409,
   FLT_ERR_PAYLOAD_TOO_LARGE: 413,
+  FLT_ERR_TOO_MANY_REQUESTS: 429,
   FLT_ERR_UNAVAILABLE: 503,
   FLT_ERR_INTERNAL: 500,
 } as const;
@@ -44,6 +45,8 @@ export const notFound = (kind: string, name: string) => new FlotillaError('FLT_E
 export const alreadyExists = (kind: string, name: string) => new FlotillaError('FLT_ERR_ALREADY_EXISTS', `${kind} "${name}" already exists`);
 /** 401. */
 export const unauthenticated = (message = 'authentication required: log in or send a bearer token') => new FlotillaError('FLT_ERR_UNAUTHENTICATED', message);
+/** 429: slow down; retryAfterSeconds is sent as the Retry-After header. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) => Object.assign(new FlotillaError('FLT_ERR_TOO_MANY_REQUESTS', message), { retryAfterSeconds });
 /** 403 with the reason the policy gave. */
 export const permissionDenied = (message: string) => new FlotillaError('FLT_ERR_PERMISSION_DENIED', message);
 

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@flotilla/shared';
 import { startHub, type Hub, type HubOptions } from '../../hub/src/hub.ts';
+import { DEFAULT_LOGIN_SETTINGS, type LoginSettings } from '../../hub/src/api/login.ts';
+
+/** Cheap scrypt for test hubs: the default (OWASP's N=2^17) costs 0.2-1 s a login on 2 cores. */
+export const TEST_LOGIN_SETTINGS: LoginSettings = { ...DEFAULT_LOGIN_SETTINGS, scrypt: { N: 1024, r: 8, p: 1 } };
 
 /** A hub for a test, with an admin token. */
 export interface TestHub {
@@ -20,7 +24,7 @@ export interface TestHub {
 /** Starts a hub on a free port; pass dataDir to restart one on the same store. */
 export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-hub-'));
-  const hub = await startHub({ listen: '127.0.0.1:0', log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'), heartbeatIntervalMs: 1000, ...options, dataDir });
+  const hub = await startHub({ listen: '127.0.0.1:0', log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'), heartbeatIntervalMs: 1000, login: TEST_LOGIN_SETTINGS, ...options, dataDir });
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; contentType?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? test.token : opts.token;

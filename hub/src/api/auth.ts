@@ -6,6 +6,7 @@ import { permissionDenied, unauthenticated } from '@flotilla/shared';
 import { sessionAccount } from '../store/accounts.ts';
 import type { HubContext } from './context.ts';
 import { authorize, hasDeclaredAccess, type RouteAccess } from './rbac.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,8 +19,17 @@ declare module 'fastify' {
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  const cookie = request.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith('flotilla.token='));
-  return cookie ? decodeURIComponent(cookie.slice('flotilla.token='.length)) : undefined;
+  const cookie = request.headers.cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return cookie ? decodeCookie(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
+}
+
+// A malformed %-escape is no token (not a 500); an empty value is a cleared cookie.
+function decodeCookie(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,20 +1,24 @@
 // Local accounts and their login sessions. The admin account gets a random initial password at
 // first start; it is kept readable in the data directory (0600) until the password is changed.
+// Passwords are scrypt hashes carrying their parameters (password-hash.ts); session tokens are
+// random 256-bit strings stored as SHA-256 hashes.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { Queryable } from './db.ts';
-import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { hashToken, newToken } from './secrets.ts';
 
 /** The file that holds the initial admin password until it is changed. */
 export const initialPasswordFile = (dataDir: string) => join(dataDir, 'initial-admin-password');
 
 /** Creates the admin account with a random password when it does not exist; returns that password. */
-export async function ensureAdmin(db: Queryable, dataDir: string): Promise<string | undefined> {
+export async function ensureAdmin(db: Queryable, hasher: PasswordHasher, dataDir: string): Promise<string | undefined> {
   const existing = await db.query('SELECT 1 FROM accounts WHERE name = $1', ['admin']);
   if (existing.rowCount) return undefined;
   const password = randomBytes(12).toString('base64url');
-  const inserted = await db.query('INSERT INTO accounts (name, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['admin', await hashPassword(password)]);
+  const inserted = await db.query('INSERT INTO accounts (name, password_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['admin', await hasher.hash(password)]);
   if (!inserted.rowCount) return undefined; // another replica won the race
   writeFileSync(initialPasswordFile(dataDir), `${password}\n`, { mode: 0o600 });
   return password;
@@ -26,11 +30,28 @@ export function readInitialPassword(dataDir: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
-/** Checks a username and password; returns the account name or undefined. */
-export async function checkLogin(db: Queryable, name: string, password: string): Promise<string | undefined> {
+/**
+ * Checks a username and password; returns the account name or undefined. Unknown and disabled
+ * accounts cost one derivation too, so the time of the answer does not say which names exist.
+ * A match against a hash made with other parameters is rehashed with the current ones.
+ */
+export async function checkLogin(db: Queryable, hasher: PasswordHasher, name: string, password: string, log: Logger): Promise<string | undefined> {
   const row = (await db.query<{ password_hash: string; enabled: boolean }>('SELECT password_hash, enabled FROM accounts WHERE name = $1', [name])).rows[0];
-  if (!row?.enabled) return undefined;
-  return (await verifyPassword(password, row.password_hash)) ? name : undefined;
+  if (!row) return hasher.verifyNothing(password).then(() => undefined);
+  const check = await hasher.verify(password, row.password_hash);
+  if (!check.matched || !row.enabled) return undefined;
+  if (check.needsRehash) await upgradeHash(db, hasher, name, password, row.password_hash, log);
+  return name;
+}
+
+// Best effort: a busy hasher or a concurrent password change leaves the old hash for next time.
+async function upgradeHash(db: Queryable, hasher: PasswordHasher, name: string, password: string, old: string, log: Logger): Promise<void> {
+  try {
+    const updated = await db.query('UPDATE accounts SET password_hash = $3 WHERE name = $1 AND password_hash = $2', [name, old, await hasher.hash(password)]);
+    if (updated.rowCount) log.info({ account: name, scrypt: hasher.options.params }, 'password hash upgraded to the current scrypt parameters');
+  } catch (error) {
+    log.warn({ err: error, account: name }, 'password hash not upgraded; will try at the next login');
+  }
 }
 
 /** Starts a session; returns its bearer token (stored only as a hash). */
@@ -56,8 +77,8 @@ export async function deleteSession(db: Queryable, token: string): Promise<void>
 }
 
 /** Changes a password, ends the account's other sessions, and forgets the initial password. */
-export async function updatePassword(db: Queryable, dataDir: string, account: string, password: string, keepToken?: string): Promise<void> {
-  await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE name = $1', [account, await hashPassword(password)]);
+export async function updatePassword(db: Queryable, hasher: PasswordHasher, dataDir: string, account: string, password: string, keepToken?: string): Promise<void> {
+  await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE name = $1', [account, await hasher.hash(password)]);
   await db.query('DELETE FROM sessions WHERE account = $1 AND token_hash <> $2', [account, keepToken ? hashToken(keepToken) : '']);
   if (account === 'admin') rmSync(initialPasswordFile(dataDir), { force: true });
 }

@@ -1,12 +1,9 @@
 // Secrets at rest: tokens are stored as SHA-256 hashes (they are long random strings), passwords
-// with scrypt, and repository credentials encrypted with AES-256-GCM under a key that comes from
-// FLOTILLA_SECRET_KEY or is generated once into the data directory.
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+// with scrypt (password-hasher.ts), and repository credentials encrypted with AES-256-GCM under a
+// key that comes from FLOTILLA_SECRET_KEY or is generated once into the data directory.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
 /** A new random token with a prefix saying what it is (flt_b_ bootstrap, flt_c_ credential, flt_s_ session). */
 export function newToken(prefix: string): string {
@@ -16,22 +13,6 @@ export function newToken(prefix: string): string {
 /** The hash under which a token is stored. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** scrypt hash of a password, as `scrypt$<salt>$<hash>`. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(password, salt, 32);
-  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-/** Whether a password matches a stored scrypt hash. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length);
-  return timingSafeEqual(actual, expected);
 }
 
 /** Encrypts and decrypts small secrets (repository passwords) with one key. */

@@ -1,24 +1,30 @@
-// Logging in and out, who am I, and changing one's own password.
-import type { FastifyPluginAsync } from 'fastify';
+// Logging in and out, who am I, and changing one's own password. Both password routes go
+// through authenticatePassword (throttled, one scrypt derivation whether or not the user exists).
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { unauthenticated, invalidInput } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
-import { checkLogin, createSession, deleteSession, updatePassword } from '../../store/accounts.ts';
+import { createSession, deleteSession, updatePassword } from '../../store/accounts.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { bearerToken } from '../auth.ts';
+import { authenticatePassword } from '../login.ts';
+import { clearedSessionCookie, sessionCookie } from '../session-cookie.ts';
 import { LoginBody, PasswordBody, errorResponses } from '../schemas.ts';
+
+const passwordErrorResponses = { ...errorResponses, 429: { $ref: 'ErrorBody#' } };
 
 /** /api/v1/session and /api/v1/account/password. */
 export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
   app.post<{ Body: Static<typeof LoginBody> }>('/session', {
     config: { public: true },
-    schema: { summary: 'Log in with a local account', tags: ['session'], body: LoginBody, response: errorResponses },
+    schema: { summary: 'Log in with a local account', tags: ['session'], body: LoginBody, response: passwordErrorResponses },
   }, async (request, reply) => {
-    const account = await checkLogin(ctx.pool, request.body.username, request.body.password);
+    const { username, password } = request.body;
+    const account = await withRetryAfter(reply, authenticatePassword(ctx, { username, password, ip: request.ip }));
     if (!account) throw unauthenticated('invalid username or password');
     const session = await createSession(ctx.pool, account, ctx.settings.sessionTtlSeconds);
     await recordAudit(ctx.pool, { actor: account, action: 'login', resource: 'session', object: account, detail: {} });
-    void reply.header('set-cookie', `flotilla.token=${encodeURIComponent(session.token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ctx.settings.sessionTtlSeconds}`);
+    void reply.header('set-cookie', sessionCookie(session.token, ctx.settings.sessionTtlSeconds, ctx.settings.tls));
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), username: account };
   });
 
@@ -27,20 +33,32 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     schema: { summary: 'The logged-in account', tags: ['session'] },
   }, async (request) => ({ loggedIn: true, username: request.account }));
 
-  app.delete('/session', { config: { public: true }, schema: { summary: 'Log out', tags: ['session'] } }, async (request) => {
+  app.delete('/session', { config: { public: true }, schema: { summary: 'Log out', tags: ['session'] } }, async (request, reply) => {
     const token = bearerToken(request);
     if (token) await deleteSession(ctx.pool, token);
+    void reply.header('set-cookie', clearedSessionCookie(ctx.settings.tls));
     return { loggedOut: true };
   });
 
   app.put<{ Body: Static<typeof PasswordBody> }>('/account/password', {
     config: { rbac: { resource: 'accounts', action: 'update' } },
-    schema: { summary: "Change the logged-in account's password", tags: ['accounts'], body: PasswordBody, response: errorResponses },
-  }, async (request) => {
-    const ok = await checkLogin(ctx.pool, request.account, request.body.currentPassword);
+    schema: { summary: "Change the logged-in account's password", tags: ['accounts'], body: PasswordBody, response: passwordErrorResponses },
+  }, async (request, reply) => {
+    const ok = await withRetryAfter(reply, authenticatePassword(ctx, { username: request.account, password: request.body.currentPassword, ip: request.ip }));
     if (!ok) throw invalidInput('the current password is wrong', [{ path: 'body.currentPassword', message: 'does not match' }]);
-    await updatePassword(ctx.pool, ctx.settings.dataDir, request.account, request.body.newPassword, bearerToken(request));
+    await withRetryAfter(reply, updatePassword(ctx.pool, ctx.passwords, ctx.settings.dataDir, request.account, request.body.newPassword, bearerToken(request)));
     await recordAudit(ctx.pool, { actor: request.account, action: 'update-password', resource: 'accounts', object: request.account, detail: {} });
     return { updated: true };
   });
 };
+
+// A 429 (throttled, or the hasher is full) carries Retry-After.
+async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+    throw error;
+  }
+}
