@@ -1,6 +1,7 @@
 // The Argo CD Application object the API answers with: the user's metadata and spec, and a
 // status merged from the hub (render revision, conditions) and the agent (sync, health, tree).
 import type { ApplicationRecord } from '../store/applications.ts';
+import { redactSpecRepoUrls } from '../repo/url-userinfo.ts';
 
 /** The JSON form of an application (pure). */
 export function presentApplication(app: ApplicationRecord, clusterConnection?: { status: string; message: string }) {
@@ -13,6 +14,8 @@ export function presentApplication(app: ApplicationRecord, clusterConnection?: {
     reconciledAt?: string;
   };
   const reportedCurrent = agent.sync?.bundle === undefined || agent.sync.bundle === app.bundleKey;
+  // An application stored before passwords in repoURL were refused shows it masked.
+  const spec = redactSpecRepoUrls(app.spec);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -23,12 +26,12 @@ export function presentApplication(app: ApplicationRecord, clusterConnection?: {
       creationTimestamp: app.createdAt.toISOString(),
       ...(app.deletion ? { deletionTimestamp: app.updatedAt.toISOString() } : {}),
     },
-    spec: app.spec,
+    spec,
     status: {
       sync: {
         status: agent.sync && reportedCurrent ? agent.sync.status : agent.sync ? 'OutOfSync' : 'Unknown',
         revision: app.revision ?? undefined,
-        comparedTo: { source: app.spec.source ?? app.spec.sources?.[0], destination: app.spec.destination },
+        comparedTo: { source: spec.source ?? spec.sources?.[0], destination: spec.destination },
       },
       health: agent.health ?? { status: 'Unknown', message: 'no status from the agent yet' },
       resources: agent.resources ?? [],

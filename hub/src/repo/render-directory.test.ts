@@ -83,6 +83,9 @@ const rows: [string, RepoFile[], string, DirectoryOptions, Ids | Errors][] = [
     { errors: [['a.yaml', 5, 3, /Map keys must be unique/]] }],
   ['syntax error column', [file('a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n bad: indent\n')], '', {},
     { errors: [['a.yaml', 5, 1, /YAML syntax error: All mapping items must start at the same column/]] }],
+  ['a manifest left out for its size is an error naming the limit', [file('app/big.yaml', ''), file('app/ok.yaml', cm('ok'))].map((f) => (f.path === 'app/big.yaml' ? { ...f, tooLarge: { size: 9 * 1024 * 1024, limit: 8 * 1024 * 1024 } } : f)), 'app', {},
+    { errors: [['app/big.yaml', undefined, undefined, /the file \(9 MiB\) exceeds the hub's limit of 8 MiB \(setting repoMaxFileBytes\)/]] }],
+  ['a file left out for its size that is not selected is no error', [{ ...file('app/big.bin', ''), tooLarge: { size: 100, limit: 10 } }, file('app/ok.yaml', cm('ok'))], 'app', {}, { ids: ['ConfigMap/ok'] }],
 ];
 
 describe('renderDirectory', () => {

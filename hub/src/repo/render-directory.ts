@@ -2,11 +2,13 @@
 // selected and parsed with Argo CD's rules (reposerver findManifests), so a repository Argo CD renders renders alike.
 import { LineCounter, parseAllDocuments, parseDocument, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import picomatch from 'picomatch';
+import { formatBytes, RepoLimitError } from './repo-limits.ts';
 
-/** One file of the repository at a commit, its path relative to the repository root with `/` separators. */
+/** One file of the repository at a commit, its path relative to the repository root with `/` separators; `tooLarge` when its content was left out for its size. */
 export interface RepoFile {
   path: string;
   content: string;
+  tooLarge?: { size: number; limit: number };
 }
 
 /** `spec.source.directory`: `recurse` descends into subdirectories; `include`/`exclude` are globs on the path below the source path. */
@@ -97,6 +99,10 @@ interface Doc {
 type Entry = Doc | { errors: RenderError[]; fatal: boolean };
 
 function renderFile(file: RepoFile, manifests: object[], errors: RenderError[]): void {
+  if (file.tooLarge) {
+    errors.push({ file: file.path, message: new RepoLimitError('maxFileBytes', `the file (${formatBytes(file.tooLarge.size)})`, file.tooLarge.limit).message });
+    return;
+  }
   const content = file.content.replace(/^\uFEFF/, '');
   const entries = file.path.endsWith('.json') ? parseJsonFile(file.path, content) : parseYamlFile(file.path, content);
   // Argo CD ignores a file whose first document does not decode as an object with a kind, unless its text

@@ -3,19 +3,26 @@
 // store, single-flighted in process), records the result on the application, and bumps its
 // cluster's revision when the bundle or commit changed. A failure becomes a condition on the
 // application; the last good bundle stays, so nothing is ever pruned because Git went wrong.
+// Every fetch goes through the guarded HTTP client (url-policy.ts, git-http.ts) within the size
+// limits (repo-limits.ts), and every message masks a password written into a URL.
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { withTransaction } from '../store/db.ts';
 import { getApplication, primarySource, recordRender, type AppCondition, type ApplicationRecord, type SourceLike } from '../store/applications.ts';
 import { assignmentOf, recordAssignment } from '../store/assignments.ts';
 import { bundleForRender, saveRender } from '../store/bundles.ts';
-import { repositoryCredentials } from '../store/repositories.ts';
+import { storedCredentials } from '../store/repositories.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { fetchCommit, gitdirFor, listRemoteRefs, readFilesUnder, type GitAuth, type RemoteRef } from './git.ts';
 import { resolveRevision } from './resolve-revision.ts';
 import { renderDirectory } from './render-directory.ts';
 import { bundleKey, renderKey } from './content-key.ts';
 import { normalizeRepoUrl } from './repo-url.ts';
+import { credentialUrlKey, matchCredential } from './credential-match.ts';
+import { GuardedHttp, RepoUrlRefusedError } from './git-http.ts';
+import { checkRepoUrl, OPEN_POLICY, type UrlPolicy } from './url-policy.ts';
+import { DEFAULT_REPO_LIMITS, FetchBudget, formatBytes, RepoLimitError, type RepoLimits } from './repo-limits.ts';
+import { redactRepoUrl, redactUrlsIn } from './url-userinfo.ts';
 
 /** What the service needs from the hub. */
 export interface RepoServiceOptions {
@@ -24,6 +31,10 @@ export interface RepoServiceOptions {
   /** Directory for the bare Git caches. */
   cacheDir: string;
   secrets: SecretBox;
+  /** Which repository URLs may be fetched; default: any http(s) URL but link-local and metadata addresses. */
+  policy?: UrlPolicy;
+  /** Size bounds of a fetch, a file and a bundle; default DEFAULT_REPO_LIMITS. */
+  limits?: Partial<RepoLimits>;
 }
 
 /** Counters a test or /metrics can read. */
@@ -42,28 +53,47 @@ export class RepoService {
   private readonly inflight = new Map<string, Promise<RenderOutcome>>();
   private readonly repoLocks = new Map<string, Promise<unknown>>();
   private readonly options: RepoServiceOptions;
+  /** Which repository URLs this service fetches (the API checks registrations against it too). */
+  readonly urlPolicy: UrlPolicy;
+  private readonly limits: RepoLimits;
+  private readonly http: GuardedHttp;
 
   constructor(options: RepoServiceOptions) {
     this.options = options;
+    this.urlPolicy = options.policy ?? OPEN_POLICY;
+    this.limits = { ...DEFAULT_REPO_LIMITS, ...options.limits };
+    this.http = new GuardedHttp(this.urlPolicy);
+  }
+
+  /** Closes the pooled Git connections. */
+  close(): void {
+    this.http.close();
   }
 
   /** Refreshes the given applications: one ls-remote per repository, one render per content key. */
   async refresh(apps: ApplicationRecord[], options: { hard?: boolean } = {}): Promise<void> {
+    // Grouped by scheme, host and path: http:// and https:// of one repository are fetched (and credentialed) apart.
     const byRepo = new Map<string, ApplicationRecord[]>();
     for (const app of apps) {
-      const key = normalizeRepoUrl(primarySource(app.spec).repoURL);
+      const key = fetchKey(primarySource(app.spec).repoURL);
       byRepo.set(key, [...(byRepo.get(key) ?? []), app]);
     }
-    await Promise.all([...byRepo.entries()].map(async ([normalized, group]) => {
+    await Promise.all([...byRepo.values()].map(async (group) => {
       const url = primarySource(group[0]!.spec).repoURL;
       let refs: RemoteRef[] | undefined;
       let listError: string | undefined;
-      const auth = await this.auth(normalized);
-      try {
-        this.stats.lsRemote++;
-        refs = await listRemoteRefs(url, auth);
-      } catch (error) {
-        listError = `cannot reach repository ${url}: ${describe(error)}`;
+      let auth: GitAuth | undefined;
+      const verdict = checkRepoUrl(url, this.urlPolicy);
+      if (!verdict.ok) {
+        listError = `the hub refuses to fetch ${redactRepoUrl(url)}: ${verdict.reason}`;
+      } else {
+        auth = await this.auth(url);
+        try {
+          this.stats.lsRemote++;
+          refs = await listRemoteRefs(this.http.client(new FetchBudget(this.limits.maxFetchBytes)), url, auth);
+        } catch (error) {
+          listError = isGuard(error) ? `listing the refs of ${redactRepoUrl(url)} failed: ${describe(error)}` : `cannot reach repository ${redactRepoUrl(url)}: ${describe(error)}`;
+        }
       }
       for (const app of group) {
         const outcome = refs ? await this.renderApp(app, refs, auth, options.hard ?? false) : { ok: false as const, type: 'ComparisonError', message: listError! };
@@ -72,8 +102,10 @@ export class RepoService {
     }));
   }
 
-  private async auth(normalizedUrl: string): Promise<GitAuth | undefined> {
-    return repositoryCredentials(this.options.pool, this.options.secrets, normalizedUrl);
+  /** The stored credential bound to this URL's scheme, host and path, if any (credential-match.ts). */
+  private async auth(url: string): Promise<GitAuth | undefined> {
+    const chosen = matchCredential(await storedCredentials(this.options.pool), url);
+    return chosen && { username: chosen.username ?? '', password: this.options.secrets.open(chosen.passwordSealed) };
   }
 
   private async renderApp(app: ApplicationRecord, refs: RemoteRef[], auth: GitAuth | undefined, hard: boolean): Promise<RenderOutcome> {
@@ -101,11 +133,11 @@ export class RepoService {
   }
 
   private async render(key: string, source: SourceLike, inputs: { repoURL: string; commit: string; path: string; params: unknown }, ref: string | undefined, auth: GitAuth | undefined): Promise<RenderOutcome> {
-    const gitdir = gitdirFor(this.options.cacheDir, inputs.repoURL);
+    const gitdir = gitdirFor(this.options.cacheDir, fetchKey(source.repoURL));
     try {
       const files = await this.serialized(gitdir, async () => {
-        await fetchCommit(gitdir, source.repoURL, inputs.commit, ref, auth);
-        return readFilesUnder(gitdir, inputs.commit, inputs.path);
+        await fetchCommit(this.http.client(new FetchBudget(this.limits.maxFetchBytes)), gitdir, source.repoURL, inputs.commit, ref, auth);
+        return readFilesUnder(gitdir, inputs.commit, inputs.path, this.limits.maxFileBytes);
       });
       this.stats.renders++;
       const tool = detectTool(files, inputs.path);
@@ -115,12 +147,16 @@ export class RepoService {
         const detail = rendered.errors.slice(0, 10).map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`).join('; ');
         return { ok: false, type: 'ComparisonError', message: `rendering ${inputs.path || '.'} at ${inputs.commit.slice(0, 7)} failed: ${detail}` };
       }
+      const size = Buffer.byteLength(JSON.stringify(rendered.manifests));
+      if (size > this.limits.maxBundleBytes) {
+        return { ok: false, type: 'ComparisonError', message: `rendering ${inputs.path || '.'} at ${inputs.commit.slice(0, 7)} failed: ${new RepoLimitError('maxBundleBytes', `the rendered bundle (${formatBytes(size)})`, this.limits.maxBundleBytes).message}` };
+      }
       const bundle = { key: bundleKey({ ...inputs, manifests: rendered.manifests }), inputs, manifests: rendered.manifests };
       await saveRender(this.options.pool, key, bundle);
       this.options.log.info({ repo: inputs.repoURL, commit: inputs.commit, path: inputs.path, bundle: bundle.key, objects: bundle.manifests.length }, 'rendered');
       return { ok: true, bundleKey: bundle.key, commit: inputs.commit };
     } catch (error) {
-      return { ok: false, type: 'ComparisonError', message: `fetching ${source.repoURL} at ${inputs.commit.slice(0, 7)} failed: ${describe(error)}` };
+      return { ok: false, type: 'ComparisonError', message: `fetching ${redactRepoUrl(source.repoURL)} at ${inputs.commit.slice(0, 7)} failed: ${describe(error)}` };
     }
   }
 
@@ -189,8 +225,20 @@ function normalizePath(path: string | undefined): string {
   return (path ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
 }
 
+/** The key a repository is fetched, cached and credentialed under: scheme, host and path. */
+function fetchKey(url: string): string {
+  return credentialUrlKey(url) ?? normalizeRepoUrl(url);
+}
+
+/** Whether the hub itself stopped the fetch (policy or limit), rather than the network or the server. */
+function isGuard(error: unknown): boolean {
+  return error instanceof RepoUrlRefusedError || error instanceof RepoLimitError || (error as { cause?: unknown }).cause instanceof RepoLimitError;
+}
+
+/** An error as a condition can say it, with any password in a URL masked. */
 function describe(error: unknown): string {
   const e = error as { code?: string; message?: string; data?: { statusCode?: number } };
-  if (e.data?.statusCode === 401) return 'authentication failed (HTTP 401): check the repository credentials';
-  return e.message ?? String(error);
+  // A 401 without credentials is an HttpError; with credentials that failed, onAuthFailure cancels.
+  if (e.data?.statusCode === 401 || e.code === 'UserCanceledError') return 'authentication failed (HTTP 401): check the repository credentials';
+  return redactUrlsIn(e.message ?? String(error));
 }

@@ -4,6 +4,7 @@
 import type { Assignment } from '@flotilla/shared';
 import type { Queryable } from './db.ts';
 import { primarySource, type ApplicationRecord } from './applications.ts';
+import { redactRepoUrl } from '../repo/url-userinfo.ts';
 
 /** The channel hub replicas LISTEN on; payload `{"cluster":<id>,"kind":"revision"|"revoked"}`. */
 export const CLUSTER_CHANNEL = 'flotilla_cluster';
@@ -19,7 +20,7 @@ export function assignmentOf(app: ApplicationRecord): Assignment {
     project: app.project,
     generation: app.generation,
     namespace: app.spec.destination.namespace ?? '',
-    source: { repoURL: source.repoURL, path: source.path ?? '', targetRevision: source.targetRevision ?? 'HEAD' },
+    source: { repoURL: redactRepoUrl(source.repoURL), path: source.path ?? '', targetRevision: source.targetRevision ?? 'HEAD' },
     bundle: app.bundleKey,
     revision: app.revision,
   };

@@ -17,6 +17,7 @@ import { getProject } from '../../store/projects.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { listEvents } from '../../store/status.ts';
 import { normalizeRepoUrl } from '../../repo/repo-url.ts';
+import { repoUrlPasswordIssues } from '../../repo/url-userinfo.ts';
 import { presentApplication } from '../present-application.ts';
 import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
 
@@ -36,6 +37,9 @@ async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Pro
     throw invalidInput(`invalid Application: ${validated.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, validated.errors);
   }
   const app: Application = validated.value;
+  // A password in repoURL would sit in clear in the spec, every answer and every agent: refused (issue 13).
+  const passwords = repoUrlPasswordIssues(app.spec);
+  if (passwords.length) throw invalidInput(`invalid Application: ${passwords.map((e) => `${e.path}: ${e.message}`).join('; ')}`, passwords);
   if (nameFromPath !== undefined && app.metadata.name !== nameFromPath) {
     throw invalidInput(`metadata.name "${app.metadata.name}" does not match the name in the path "${nameFromPath}"`, [{ path: 'metadata.name', message: 'must match the path' }]);
   }
