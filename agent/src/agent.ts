@@ -2,6 +2,7 @@
 // the reconcile queue. It reconciles from stored state at once, so it works while the hub is away.
 import type { ClusterAccess } from './engine/kubeconfig.ts';
 import type { Logger } from 'pino';
+import type { TlsTrust } from '@flotilla/shared';
 import { StateStore } from './link/state.ts';
 import { FileBackend, SecretBackend } from './link/backend.ts';
 import { BundleCache } from './link/bundles.ts';
@@ -27,6 +28,10 @@ export interface AgentOptions {
   /** Where state is kept: a directory, or Secrets in a namespace (in-cluster). */
   state: { dir: string } | { secretNamespace: string };
   resyncMs?: number;
+  /** How to trust an https hub: a CA, a pinned fingerprint (system CAs when absent). */
+  tls?: TlsTrust;
+  /** Largest bundle downloaded, in bytes (default MAX_BUNDLE_BYTES). */
+  maxBundleBytes?: number;
   log: Logger;
 }
 
@@ -70,7 +75,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }, BUNDLE_GC_DELAY_MS);
   };
   const watcher = new Watcher(kube, log, (app) => queue.add(app));
-  const bundles = new BundleCache(store, options.hubUrl, () => store.current.credential);
+  const bundles = new BundleCache(store, options.hubUrl, () => store.current.credential, {
+    ...(options.maxBundleBytes ? { maxBytes: options.maxBundleBytes } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
   const link = new HubLink({
     hubUrl: options.hubUrl,
     token: options.token,
@@ -79,6 +87,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     agentVersion: AGENT_VERSION,
     kubernetesVersion,
     serverUrl: kube.server,
+    ...(options.tls ? { tls: options.tls } : {}),
     onAssignments: (apps) => {
       queue.add(...apps);
       collectBundles();

@@ -8,10 +8,15 @@ import { parseArgs } from 'node:util';
 import { loadInCluster, loadKubeconfig, type ClusterAccess } from './engine/kubeconfig.ts';
 import { createLogger } from '@flotilla/shared';
 import { startAgent } from './agent.ts';
+import { parseHubAccess } from './link/hub-access.ts';
 
 const USAGE = `usage: flotilla-agent --hub URL --token TOKEN [--kubeconfig PATH] [--state-dir DIR | --state-namespace NS] [--resync SECONDS]
+                      [--hub-fingerprint SHA256 | --ca-file PATH] [--insecure] [--max-bundle-bytes N]
   state: --state-dir DIR keeps it in files; in a cluster (no --kubeconfig) it is kept in Secrets in the
-  agent's own namespace unless --state-dir is given; --state-namespace NS keeps it in Secrets in NS.`;
+  agent's own namespace unless --state-dir is given; --state-namespace NS keeps it in Secrets in NS.
+  hub: https://, trusted through the system CAs, --ca-file PATH (PEM) or --hub-fingerprint (the hub's
+  certificate's SHA-256, as flotilla cluster add prints it); plain http:// only to a loopback address
+  or with --insecure. --max-bundle-bytes caps each bundle download (default 64 MiB).`;
 const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 const log = createLogger('flotilla-agent');
 let values;
@@ -24,6 +29,10 @@ try {
       'state-dir': { type: 'string', default: process.env.FLOTILLA_STATE_DIR },
       'state-namespace': { type: 'string', default: process.env.FLOTILLA_STATE_NAMESPACE },
       resync: { type: 'string', default: '180' },
+      'hub-fingerprint': { type: 'string', default: process.env.FLOTILLA_HUB_FINGERPRINT },
+      'ca-file': { type: 'string', default: process.env.FLOTILLA_CA_FILE },
+      insecure: { type: 'boolean', default: process.env.FLOTILLA_INSECURE === 'true' },
+      'max-bundle-bytes': { type: 'string', default: process.env.FLOTILLA_MAX_BUNDLE_BYTES },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -39,6 +48,25 @@ if (!values.hub) {
   console.error(`--hub is required\n${USAGE}`);
   process.exit(2);
 }
+const access = parseHubAccess({
+  hub: values.hub,
+  caFile: values['ca-file'] || undefined,
+  hubFingerprint: values['hub-fingerprint'] || undefined,
+  insecure: values.insecure,
+  maxBundleBytes: values['max-bundle-bytes'] || undefined,
+});
+if (!access.ok) {
+  console.error(`${access.message}\n${USAGE}`);
+  process.exit(2);
+}
+let ca: string | undefined;
+try {
+  ca = access.caFile ? readFileSync(access.caFile, 'utf8') : undefined;
+} catch (error) {
+  console.error(`cannot read --ca-file ${access.caFile}: ${(error as Error).message}`);
+  process.exit(2);
+}
+if (access.warning) log.warn({ hub: access.hubUrl }, access.warning);
 let cluster: ClusterAccess;
 try {
   cluster = values.kubeconfig ? loadKubeconfig(values.kubeconfig) : loadInCluster();
@@ -56,7 +84,9 @@ function stateLocation(namespace: string | undefined, dir: string | undefined, k
 
 try {
   const agent = await startAgent({
-    hubUrl: values.hub.replace(/\/+$/, ''),
+    hubUrl: access.hubUrl,
+    ...(ca || access.fingerprint ? { tls: { ...(ca ? { ca } : {}), ...(access.fingerprint ? { fingerprint: access.fingerprint } : {}) } } : {}),
+    maxBundleBytes: access.maxBundleBytes,
     token: values.token,
     cluster,
     state: stateLocation(values['state-namespace'], values['state-dir'], values.kubeconfig),

@@ -1,6 +1,7 @@
 // The hub process put together: store (embedded or DATABASE_URL), migrations, the admin account,
 // the repo service and poller, the HTTP API and the agent gateway on one listening socket.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createLogger, MAX_AGENT_MESSAGE_BYTES, type Logger } from '@flotilla/shared';
@@ -8,19 +9,26 @@ import { openDatabase, type Database } from './store/postgres.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureAdmin } from './store/accounts.ts';
 import { loadSecretBox } from './store/secrets.ts';
+import { PasswordHasher } from './store/password-hasher.ts';
+import { DEFAULT_LOGIN_SETTINGS } from './api/login.ts';
 import { getApplication } from './store/applications.ts';
 import { RepoService } from './repo/service.ts';
+import { DEFAULT_REPO_LIMITS } from './repo/repo-limits.ts';
+import { urlPolicyOf } from './repo/url-policy.ts';
 import { Poller } from './repo/poller.ts';
 import { buildApi } from './api/server.ts';
 import type { HubContext, HubSettings } from './api/context.ts';
 import { Gateway } from './gateway/server.ts';
+import { loadServerTls, selfSignedHosts, type ServerTls, type TlsSource } from './tls/server-tls.ts';
 
 /** How to run a hub. */
-export interface HubOptions extends Partial<Omit<HubSettings, 'dataDir'>> {
+export interface HubOptions extends Partial<Omit<HubSettings, 'dataDir' | 'tls' | 'hubFingerprint'>> {
   dataDir: string;
   databaseUrl?: string;
   /** host:port to listen on (port 0: any free port). */
   listen?: string;
+  /** Serve HTTPS with these files, or with a certificate generated into the data directory. */
+  tls?: TlsSource;
   log?: Logger;
 }
 
@@ -28,6 +36,8 @@ export interface HubOptions extends Partial<Omit<HubSettings, 'dataDir'>> {
 export interface Hub {
   url: string;
   api: FastifyInstance;
+  /** The certificate served, when HTTPS. */
+  tls?: ServerTls;
   ctx: HubContext;
   gateway: Gateway;
   database: Database;
@@ -40,11 +50,15 @@ export interface Hub {
 export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? createLogger('flotilla-hub');
   mkdirSync(options.dataDir, { recursive: true });
+  // The certificate is checked (or generated) before anything starts: a wrong path fails fast.
+  const tls = options.tls ? loadServerTls(options.tls, options.dataDir, selfSignedHosts(splitListen(options.listen ?? '127.0.0.1:8080')[0], options.externalUrl, hostname())) : undefined;
   const database = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, log });
   try {
     const applied = await migrate(database.pool);
     if (applied.length) log.info({ applied }, 'schema migrated');
-    const initialPassword = await ensureAdmin(database.pool, options.dataDir);
+    const login = options.login ?? DEFAULT_LOGIN_SETTINGS;
+    const passwords = new PasswordHasher({ params: login.scrypt, maxConcurrent: login.maxConcurrentHashes, maxQueued: login.maxQueuedHashes });
+    const initialPassword = await ensureAdmin(database.pool, passwords, options.dataDir);
     const secrets = loadSecretBox(options.dataDir);
     const [host, port] = splitListen(options.listen ?? '127.0.0.1:8080');
     const settings: HubSettings = {
@@ -57,13 +71,25 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       pollIntervalMs: options.pollIntervalMs ?? 180_000,
       maxAgentMessageBytes: options.maxAgentMessageBytes ?? MAX_AGENT_MESSAGE_BYTES,
       webhookSecrets: options.webhookSecrets ?? {},
+      repoAllowList: options.repoAllowList ?? [],
+      repoMaxFetchBytes: options.repoMaxFetchBytes ?? DEFAULT_REPO_LIMITS.maxFetchBytes,
+      repoMaxFileBytes: options.repoMaxFileBytes ?? DEFAULT_REPO_LIMITS.maxFileBytes,
+      repoMaxBundleBytes: options.repoMaxBundleBytes ?? DEFAULT_REPO_LIMITS.maxBundleBytes,
+      tls: tls !== undefined,
+      ...(tls?.selfSigned ? { hubFingerprint: tls.fingerprint } : {}),
+      login,
     };
-    const repo = new RepoService({ pool: database.pool, log: log.child({ component: 'repo' }), cacheDir: join(options.dataDir, 'git'), secrets });
+    const repo = new RepoService({
+      pool: database.pool, log: log.child({ component: 'repo' }), cacheDir: join(options.dataDir, 'git'), secrets,
+      policy: urlPolicyOf(settings.repoAllowList),
+      limits: { maxFetchBytes: settings.repoMaxFetchBytes, maxFileBytes: settings.repoMaxFileBytes, maxBundleBytes: settings.repoMaxBundleBytes },
+    });
     const ctx: HubContext = {
       pool: database.pool,
       log,
       settings,
       secrets,
+      passwords,
       repo,
       refreshInBackground(names) {
         if (!names.length) return;
@@ -81,20 +107,22 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       missedHeartbeats: settings.missedHeartbeats,
       maxMessageBytes: settings.maxAgentMessageBytes,
     });
-    const api = await buildApi(ctx, () => gateway.connectedClusters);
+    const api = await buildApi(ctx, () => gateway.connectedClusters, tls);
     await gateway.attach(api.server);
     await api.listen({ host, port });
     const address = api.server.address();
-    const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    const url = `${tls ? 'https' : 'http'}://${host}:${typeof address === 'object' && address ? address.port : port}`;
     if (!settings.externalUrl) settings.externalUrl = url;
     const poller = new Poller(database.pool, repo, log.child({ component: 'poller' }), settings.pollIntervalMs);
     poller.start();
     if (initialPassword) log.info({ url }, 'created the admin account; its initial password is in the data directory (flotilla admin initial-password)');
+    if (tls) log.info({ certificate: tls.certFile, fingerprint: tls.fingerprint, selfSigned: tls.selfSigned, names: tls.subjectAltName, validTo: tls.validTo.toISOString() }, 'serving HTTPS');
     log.info({ url, dataDir: options.dataDir, embeddedPostgres: database.embedded }, 'hub listening');
     let closing: Promise<void> | undefined;
     return {
       url,
       api,
+      ...(tls ? { tls } : {}),
       ctx,
       gateway,
       database,
@@ -102,6 +130,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           await poller.stop();
+          repo.close();
           await gateway.close();
           await api.close();
           await database.stop();

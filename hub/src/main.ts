@@ -4,11 +4,16 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@flotilla/shared';
 import { startHub } from './hub.ts';
+import type { TlsSource } from './tls/server-tls.ts';
 
 const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [--external-url URL] [--poll-interval SECONDS]
+                    [--tls-cert FILE --tls-key FILE | --tls-self-signed]
+  --tls-cert, --tls-key        serve HTTPS with this PEM certificate (chain) and private key
+  --tls-self-signed            serve HTTPS with a certificate generated once into DIR/tls (agents pin its fingerprint)
   DATABASE_URL=postgres://…  use that PostgreSQL instead of the embedded one
   FLOTILLA_WEBHOOK_SECRET=…    verify Git webhooks (GitHub/Gitea HMAC, GitLab token) with it
-  FLOTILLA_SECRET_KEY=…        base64 32-byte key for credentials at rest (else generated in the data dir)`;
+  FLOTILLA_SECRET_KEY=…        base64 32-byte key for credentials at rest (else generated in the data dir)
+  FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)`;
 
 const log = createLogger('flotilla-hub');
 let parsed;
@@ -20,6 +25,9 @@ try {
       'external-url': { type: 'string' },
       'poll-interval': { type: 'string', default: '180' },
       'heartbeat-interval': { type: 'string', default: '10' },
+      'tls-cert': { type: 'string', default: process.env.FLOTILLA_TLS_CERT },
+      'tls-key': { type: 'string', default: process.env.FLOTILLA_TLS_KEY },
+      'tls-self-signed': { type: 'boolean', default: process.env.FLOTILLA_TLS_SELF_SIGNED === 'true' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -40,6 +48,7 @@ const seconds = (name: string, value: string) => {
   return n * 1000;
 };
 const secret = process.env.FLOTILLA_WEBHOOK_SECRET;
+const tls = tlsSource(parsed.values['tls-cert'], parsed.values['tls-key'], parsed.values['tls-self-signed']);
 try {
   const hub = await startHub({
     listen: parsed.values.listen,
@@ -49,11 +58,17 @@ try {
     pollIntervalMs: seconds('poll-interval', parsed.values['poll-interval']),
     heartbeatIntervalMs: seconds('heartbeat-interval', parsed.values['heartbeat-interval']),
     webhookSecrets: secret ? { github: secret, gitlab: secret, gitea: secret, bitbucketServer: secret } : {},
+    repoAllowList: (process.env.FLOTILLA_REPO_ALLOW ?? '').split(/[\s,]+/).filter((e) => e !== ''),
+    ...(tls ? { tls } : {}),
     log,
   });
   if (hub.initialPassword) {
     // Shown once, on stdout only (never in the log); `flotilla admin initial-password` reads it later.
     console.log(`admin password: ${hub.initialPassword}  (read it again with: flotilla admin initial-password --data-dir ${resolve(parsed.values['data-dir'])})`);
+  }
+  if (hub.tls?.selfSigned) {
+    // Agents and the CLI pin this (flotilla cluster add prints it in the install command too).
+    console.log(`TLS certificate fingerprint (SHA-256): ${hub.tls.fingerprint}  (${hub.tls.certFile})`);
   }
   const stop = () => {
     log.info('shutting down');
@@ -63,5 +78,21 @@ try {
   process.once('SIGTERM', stop);
 } catch (error) {
   log.fatal({ err: error }, 'the hub could not start');
+  // Also one plain line, the first thing a person (or `npm run demo`) reads: why it stopped.
+  console.error(`flotilla-hub could not start: ${(error as Error).message}`);
   process.exit(1);
+}
+
+/** --tls-cert with --tls-key, or --tls-self-signed, or plain HTTP; anything else is a usage error. */
+function tlsSource(cert: string | undefined, key: string | undefined, selfSigned: boolean | undefined): TlsSource | undefined {
+  if (selfSigned && (cert || key)) usage('--tls-self-signed generates its own certificate: leave out --tls-cert and --tls-key');
+  if (selfSigned) return { selfSigned: true };
+  if (cert && key) return { certFile: resolve(cert), keyFile: resolve(key) };
+  if (cert || key) usage('--tls-cert and --tls-key go together');
+  return undefined;
+}
+
+function usage(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
 }

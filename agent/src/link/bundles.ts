@@ -1,8 +1,8 @@
 // Bundles by content key: from the local cache when present (re-verified), else from the hub over
-// HTTP with the cluster credential; every bundle's key is checked against its content. Bundles no
-// assignment names any more are dropped, from memory and from the durable store.
-import { isBundleKeyValid } from '@flotilla/shared';
-import { getJson, HttpStatusError } from './http-get.ts';
+// HTTP with the cluster credential, up to a size limit; every bundle's key is checked against its
+// content. Bundles no assignment names any more are dropped, from memory and from the durable store.
+import { isBundleKeyValid, MAX_BUNDLE_BYTES, type TlsTrust } from '@flotilla/shared';
+import { getJson, HttpStatusError, TooLargeError } from './http-get.ts';
 import type { StateStore } from './state.ts';
 
 const PREFIX = 'bundle-';
@@ -14,17 +14,27 @@ export interface Bundle {
   manifests: object[];
 }
 
+/** How bundles are downloaded. */
+export interface BundleFetchOptions {
+  /** Largest bundle downloaded, in bytes (default MAX_BUNDLE_BYTES). */
+  maxBytes?: number;
+  /** How to trust an https hub. */
+  tls?: TlsTrust;
+}
+
 /** Fetches and caches bundles. */
 export class BundleCache {
   private readonly memory = new Map<string, Bundle>();
   private readonly store: StateStore;
   private readonly hubUrl: string;
   private readonly credential: () => string | undefined;
+  private readonly fetchOptions: BundleFetchOptions;
 
-  constructor(store: StateStore, hubUrl: string, credential: () => string | undefined) {
+  constructor(store: StateStore, hubUrl: string, credential: () => string | undefined, fetchOptions: BundleFetchOptions = {}) {
     this.store = store;
     this.hubUrl = hubUrl;
     this.credential = credential;
+    this.fetchOptions = fetchOptions;
   }
 
   /** The bundle for a key, or an error saying why it cannot be had (hub down, bad hash...). */
@@ -33,8 +43,12 @@ export class BundleCache {
     if (cached) return cached;
     const token = this.credential();
     if (!token) throw new Error(`bundle ${key} is not cached and the agent has no credential yet`);
-    const bundle = await getJson<Bundle>(`${this.hubUrl}/api/v1/agent/bundles/${key}`, { authorization: `Bearer ${token}` }).catch((error: unknown) => {
-      throw new Error(error instanceof HttpStatusError ? `the hub answered ${error.status} for bundle ${key}` : `cannot fetch bundle ${key} from the hub: ${(error as Error).message}`);
+    const maxBytes = this.fetchOptions.maxBytes ?? MAX_BUNDLE_BYTES;
+    const url = `${this.hubUrl}/api/v1/agent/bundles/${key}`;
+    const bundle = await getJson<Bundle>(url, { headers: { authorization: `Bearer ${token}` }, maxBytes, ...(this.fetchOptions.tls ? { tls: this.fetchOptions.tls } : {}) }).catch((error: unknown) => {
+      if (error instanceof HttpStatusError) throw new Error(`the hub answered ${error.status} for bundle ${key}`);
+      if (error instanceof TooLargeError) throw new Error(`bundle ${key} is larger than this agent accepts (--max-bundle-bytes ${maxBytes}); not downloaded, the objects deployed stay as they are`);
+      throw new Error(`cannot fetch bundle ${key} from the hub: ${(error as Error).message}`);
     });
     if (bundle.key !== key || !isBundleKeyValid(bundle)) throw new Error(`bundle ${key} failed verification: its content does not hash to its key`);
     await this.store.write(`${PREFIX}${key}`, JSON.stringify(bundle));

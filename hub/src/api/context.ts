@@ -3,6 +3,8 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { RepoService } from '../repo/service.ts';
 import type { SecretBox } from '../store/secrets.ts';
+import type { PasswordHasher } from '../store/password-hasher.ts';
+import type { LoginSettings } from './login.ts';
 
 /** Settings the hub runs with. */
 export interface HubSettings {
@@ -17,6 +19,18 @@ export interface HubSettings {
   pollIntervalMs: number;
   maxAgentMessageBytes: number;
   webhookSecrets: { github?: string; gitlab?: string; gitea?: string; bitbucketServer?: string };
+  /** Host globs and CIDRs repositories may be fetched from (FLOTILLA_REPO_ALLOW); empty: any host but link-local and metadata addresses. */
+  repoAllowList: string[];
+  /** Bytes one repository fetch may download, one manifest file may hold, one rendered bundle may take (repo/repo-limits.ts). */
+  repoMaxFetchBytes: number;
+  repoMaxFileBytes: number;
+  repoMaxBundleBytes: number;
+  /** The hub serves HTTPS: session cookies get `Secure`. */
+  tls: boolean;
+  /** SHA-256 fingerprint of the hub's self-signed certificate, which agents pin (install commands print it). */
+  hubFingerprint?: string;
+  /** Password hashing and login throttling. */
+  login: LoginSettings;
 }
 
 /** Everything a request handler may use. */
@@ -25,6 +39,8 @@ export interface HubContext {
   log: Logger;
   settings: HubSettings;
   secrets: SecretBox;
+  /** scrypt for passwords, a few derivations at a time. */
+  passwords: PasswordHasher;
   repo: RepoService;
   /** Starts a refresh of these applications in the background (errors are logged). */
   refreshInBackground(names: string[]): void;

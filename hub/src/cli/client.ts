@@ -1,7 +1,11 @@
-// The hub's REST API as the CLI calls it: fetch with JSON (or YAML) bodies and the bearer token;
-// a non-2xx answer becomes an ApiError carrying the hub's message and issues.
+// The hub's REST API as the CLI calls it: JSON (or YAML) bodies and the bearer token over
+// node:http(s) (not fetch, whose client takes no CA or pin), trusting the hub's certificate as the
+// config says; a non-2xx answer becomes an ApiError carrying the hub's message and issues.
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isCertificateError, tlsClientOptions, type TlsTrust } from '@flotilla/shared';
 import { CliError, type Issue } from './errors.ts';
-import { configPath, loadConfig, resolveTarget, type GlobalOptions } from './config.ts';
+import { configPath, loadConfig, loadTrust, resolveTarget, type GlobalOptions } from './config.ts';
 
 /** An error answer of the hub (status, stable code, message, field issues). */
 export class ApiError extends CliError {
@@ -34,9 +38,11 @@ export interface ApiAnswer<T> {
 export class ApiClient {
   readonly server: string;
   readonly token: string | undefined;
-  constructor(server: string, token?: string) {
+  readonly trust: TlsTrust | undefined;
+  constructor(server: string, token?: string, trust?: TlsTrust) {
     this.server = server.replace(/\/+$/, '');
     this.token = token;
+    this.trust = trust;
   }
 
   /** Sends a request; answers the status and JSON body, or throws ApiError / CliError. */
@@ -53,20 +59,21 @@ export class ApiClient {
       headers['content-type'] = options.contentType ?? 'application/json';
       payload = raw ? (options.body as string) : JSON.stringify(options.body);
     }
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(url, { method, headers, body: payload });
+      response = await send(url, method, headers, payload, this.trust);
     } catch (error) {
-      throw new CliError(`cannot reach the hub at ${this.server}: ${describeFetchError(error)}`, { cause: error });
+      throw new CliError(`cannot reach the hub at ${this.server}: ${describeRequestError(error)}`, { cause: error });
     }
-    const text = await response.text();
+    const { text } = response;
+    const ok = response.status >= 200 && response.status < 300;
     let body: unknown = undefined;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       // Not JSON: a proxy's error page or similar; reported below when the status is an error.
     }
-    if (!response.ok) throw toApiError(response.status, body, text);
+    if (!ok) throw toApiError(response.status, body, text);
     if (body === undefined && text !== '') throw new CliError(`the hub at ${this.server} answered ${method} ${path} with something that is not JSON`);
     return { status: response.status, body: body as T };
   }
@@ -90,11 +97,28 @@ export function toApiError(status: number, body: unknown, text: string): ApiErro
   return new ApiError(status, 'UNKNOWN', `the hub answered HTTP ${status}${snippet ? `: ${snippet}` : ''}`, []);
 }
 
-/** A readable reason from a failed fetch (its cause's code and message). */
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
+/** One request; answers the status and the body as text. */
+function send(url: URL, method: string, headers: Record<string, string>, payload: string | undefined, trust: TlsTrust | undefined): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
+  const https = url.protocol === 'https:';
+  const request = https ? httpsRequest : httpRequest;
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, ...(https ? tlsClientOptions(trust) : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A readable reason from a failed request, with what to do about an untrusted certificate. */
+function describeRequestError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!isCertificateError(error)) return message;
+  return `${message} (trust the hub with flotilla login URL --hub-fingerprint FINGERPRINT, printed by flotilla-hub at start, or --ca-file FILE)`;
 }
 
 /** A client for the configured hub; refuses when no hub (or, if `auth`, no token) is configured. */
@@ -103,5 +127,5 @@ export function connect(globals: GlobalOptions, options: { auth?: boolean; env?:
   const target = resolveTarget(globals, env, loadConfig(configPath(env)));
   if (!target.server) throw new CliError('not logged in: run flotilla login URL first');
   if ((options.auth ?? true) && !target.token) throw new CliError(`not logged in to ${target.server}: run flotilla login ${target.server} first`);
-  return new ApiClient(target.server, target.token);
+  return new ApiClient(target.server, target.token, loadTrust(target));
 }
