@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes control-plane binaries and the render tools from the Go module proxy at the
 # versions pinned in versions.env, into ${FLOTILLA_CACHE:-$HOME/.cache/flotilla}/bin/<tool>-<version>/.
-# Builds only what is missing; prints which binary it builds and how long it took.
+# Builds only what is missing; prints the plan, which binary it builds (and every 30 s that it still
+# is) and how long each took. `npm run demo` reads these lines (test/demo/build-progress.ts).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
@@ -43,13 +44,29 @@ quiet_go() { "$@" 2> >(grep -v '^go: downloading' >&2); }
 
 # build NAME DIR BUILD-FUNCTION: runs the function only when DIR/NAME is missing.
 need() { [ -x "$1/$2" ] && { log "$2 $(basename "$1") cached"; return 1; }; mkdir -p "$1"; return 0; }
-timed() { local t=$SECONDS; ensure_go; log "building $1 ..."; "${@:2}"; log "built $1 in $((SECONDS - t))s"; }
+ticker=""
+trap '[ -n "$ticker" ] && kill "$ticker" 2>/dev/null; true' EXIT
+timed() {
+  local t=$SECONDS
+  ensure_go
+  log "building $1 ..."
+  # The ticker's sleep is killed with it, so nothing holds the output open once the build ends.
+  ( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    while :; do sleep 30 & s=$!; wait "$s"; log "still building $1 ($((SECONDS - t))s)"; done ) &
+  ticker=$!
+  "${@:2}"
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  ticker=""
+  log "built $1 in $((SECONDS - t))s"
+}
 
 # A wrapper module: k8s.io/kubernetes replaces its staging modules with ./staging paths, which a
 # plain `go install` refuses; repeating each replace at the matching v0.x.y version works.
 k8s_module() {
   local dir="$cache/src/kubernetes-$KUBERNETES_VERSION" staging="v0.${KUBERNETES_VERSION#v1.}"
   if [ ! -f "$dir/go.sum" ]; then
+    log "fetching the Go modules Kubernetes $KUBERNETES_VERSION needs (once; most of the first build) ..." >&2
     mkdir -p "$dir"
     local mod
     mod=$(quiet_go go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
@@ -103,6 +120,13 @@ gobin_install() { # OUT PACKAGE@VERSION [LDFLAGS]; installs into a scratch GOBIN
 }
 
 k8s_out="$cache/bin/kubernetes-$KUBERNETES_VERSION"
+# The plan first: which binaries are missing (a progress display counts them).
+missing=()
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do [ -x "$k8s_out/$cmd" ] || missing+=("$cmd"); done
+for pair in "etcd-$ETCD_VERSION/etcd" "kwok-$KWOK_VERSION/kwok" "helm-$HELM_VERSION/helm" "kustomize-$KUSTOMIZE_VERSION/kustomize" "jsonnet-$JSONNET_VERSION/jsonnet"; do
+  [ -x "$cache/bin/$pair" ] || missing+=("${pair#*/}")
+done
+log "to build: ${missing[*]:-nothing} (${#missing[@]} of 9)"
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   if need "$k8s_out" "$cmd"; then timed "$cmd $KUBERNETES_VERSION" k8s_build "$cmd" "$k8s_out"; fi
 done

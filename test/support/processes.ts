@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killProcess, startProcess, stopProcess, type Proc } from '../cluster/processes.ts';
 import { freePort } from '../cluster/ports.ts';
-import { eventually } from './hub.ts';
+import { waitForHubReady } from './hub-ready.ts';
 import { buildAgent } from '../../agent/build.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -64,7 +64,7 @@ export async function startHubProcess(options: { dataDir?: string; port?: number
     const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--poll-interval', '3600', '--heartbeat-interval', '1', ...(options.args ?? [])];
     hub.proc = startProcess('flotilla-hub', process.execPath, [join(root, 'hub/bin/flotilla-hub.js'), ...args],
       join(dataDir, 'hub.log'), { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...options.env } });
-    await eventually('hub /readyz', async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok, 60_000, 100);
+    await waitForHubReady(hub.proc, url, 60_000);
     const passwordFile = join(dataDir, 'initial-admin-password');
     if (existsSync(passwordFile)) {
       const login = await hub.api('POST', '/api/v1/session', { username: 'admin', password: readFileSync(passwordFile, 'utf8').trim() });

