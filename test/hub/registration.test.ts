@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloseCode } from '@flotilla/shared';
-import { startTestHub, type TestHub } from '../support/hub.ts';
+import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
 import { connectAgent } from '../support/test-agent.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 
@@ -36,6 +36,9 @@ describe('cluster registration', () => {
     const registered = await agent.next('registered');
     await agent.next('welcome');
     await agent.next('snapshot');
+    // The agent acknowledged its credential: the hub spends the bootstrap token.
+    await eventually('bootstrap token spent', async () => (await t.hub.ctx.pool.query(
+      `SELECT 1 FROM cluster_tokens k JOIN clusters c ON c.id = k.cluster_id WHERE c.name = $1 AND k.kind = 'bootstrap' AND k.used_at IS NOT NULL`, [name])).rowCount === 1);
     return { agent, credential: registered.credential, bootstrapToken };
   }
 

@@ -28,6 +28,7 @@ describe('hub restart and resume', () => {
     const agent = await connectAgent(t.hub.url, added.body.bootstrapToken);
     agent.hello(0);
     const credential = (await agent.next('registered')).credential;
+    const { epoch } = await agent.next('welcome');
     await agent.next('snapshot');
     await t.api('POST', '/api/v1/applications', {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'settings' },
@@ -65,7 +66,7 @@ describe('hub restart and resume', () => {
     assert.equal(app.operation.kind, 'sync');
 
     const resumed = await connectAgent(t.hub.url, credential);
-    resumed.hello(acked);
+    resumed.hello(acked, { epoch });
     const delta = await resumed.next('delta');
     assert.equal(delta.fromRevision, acked);
     assert.equal(delta.revision, before.info.revision);
@@ -81,7 +82,7 @@ describe('hub restart and resume', () => {
 
     // An agent that names a revision the hub never issued gets a snapshot.
     const confused = await connectAgent(t.hub.url, credential);
-    confused.hello(delta.revision + 1000);
+    confused.hello(delta.revision + 1000, { epoch });
     const snapshot = await confused.next('snapshot');
     assert.equal(snapshot.revision, delta.revision);
     assert.deepEqual(snapshot.assignments.map((a) => a.app), ['settings']);

@@ -3,7 +3,7 @@
 // deliver status and events at least once (latest status per app wins; resent after reconnects).
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { CloseCode, PROTOCOL_VERSION, decodeHubMessage, type AppStatus, type Assignment, type EventMessage, type HubMessage } from '@flotilla/shared';
+import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type EventMessage, type HubMessage, type TlsTrust } from '@flotilla/shared';
 import type { StateStore } from './state.ts';
 
 /** How the link is set up. */
@@ -20,6 +20,10 @@ export interface HubLinkOptions {
   onAssignments(apps: string[]): void;
   /** Delay before reconnect attempt n (ms); injectable for tests. */
   backoff?: (attempt: number) => number;
+  /** How to trust an https hub (system CAs when absent). */
+  tls?: TlsTrust;
+  /** Largest message accepted from the hub (default MAX_HUB_MESSAGE_BYTES); a larger one closes the socket. */
+  maxMessageBytes?: number;
 }
 
 /** Reconnect delays: 0.5 s doubling to 30 s, with ±20 % jitter. */
@@ -35,6 +39,7 @@ export class HubLink {
   private connected = false;
   private lastHeard = 0;
   private heartbeatMs = 10_000;
+  private hubEpoch: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private inbox: Promise<void> = Promise.resolve();
@@ -67,11 +72,17 @@ export class HubLink {
       return;
     }
     const url = `${this.options.hubUrl.replace(/^http/, 'ws')}/api/v1/agent/connect`;
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${token}` },
+      handshakeTimeout: 10_000,
+      maxPayload: this.options.maxMessageBytes ?? MAX_HUB_MESSAGE_BYTES,
+      ...(url.startsWith('wss:') ? tlsClientOptions(this.options.tls) : {}),
+    });
     this.ws = ws;
     ws.on('open', () => {
       this.lastHeard = Date.now();
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: this.options.store.current.revision,
+      const { revision, epoch } = this.options.store.current;
+      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: revision, ...(epoch ? { epoch } : {}),
         ...(this.options.kubernetesVersion ? { kubernetesVersion: this.options.kubernetesVersion } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}) });
     });
     ws.on('message', (data: Buffer) => {
@@ -93,7 +104,11 @@ export class HubLink {
       this.log.error({ status: res.statusCode }, res.statusCode === 401 ? 'the hub refused our token (used, expired or revoked): register the cluster again' : 'the hub refused the connection');
       ws.terminate();
     });
-    ws.on('error', (error) => this.log.warn({ err: error.message }, 'hub connection error'));
+    ws.on('error', (error) => {
+      // An untrusted certificate needs the operator (a pin or CA file), unlike a hub that is away.
+      if (isCertificateError(error)) this.log.error({ err: error.message }, "the hub's TLS certificate is not trusted: nothing was sent; check --hub-fingerprint or --ca-file");
+      else this.log.warn({ err: error.message }, 'hub connection error');
+    });
     ws.on('close', (code, reason) => {
       this.connected = false;
       if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
@@ -112,12 +127,15 @@ export class HubLink {
           s.credential = message.credential;
           s.cluster = message.cluster;
         });
+        // Only now may the hub spend the bootstrap token: a lost connection before this costs nothing.
+        this.send({ type: 'registered.ack' });
         this.log.info({ cluster: message.cluster }, 'registered with the hub; credential stored');
         return;
       case 'welcome':
         this.connected = true;
         this.attempt = 0;
         this.heartbeatMs = message.heartbeatIntervalMs;
+        this.hubEpoch = message.epoch;
         if (store.current.cluster !== message.cluster) await store.update((s) => (s.cluster = message.cluster));
         this.startHeartbeats();
         this.log.info({ cluster: message.cluster, revision: store.current.revision }, 'connected to the hub');
@@ -131,6 +149,7 @@ export class HubLink {
         await store.update((s) => {
           s.assignments = next;
           s.revision = message.revision;
+          s.epoch = this.hubEpoch; // a snapshot starts the revisions of this epoch
         });
         this.send({ type: 'ack', revision: message.revision });
         if (changed.length) this.options.onAssignments(changed);
@@ -208,7 +227,8 @@ export class HubLink {
   }
 
   private send(message: object): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    // Events and conditions quote Kubernetes text, which may hold a NUL the hub refuses (4400).
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(replaceNulInJson(JSON.stringify(message)));
   }
 
   /** Closes the connection and stops reconnecting. */

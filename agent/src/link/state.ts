@@ -30,6 +30,8 @@ export interface AgentState {
   hub: string;
   cluster?: string;
   credential?: string;
+  /** The hub epoch `revision` belongs to (a hub restored from backup has another). */
+  epoch?: string;
   revision: number;
   assignments: Record<string, Assignment>;
   inventories: Record<string, InventoryEntry[]>;

@@ -25,9 +25,20 @@ export const LoginBody = Type.Object({ username: Type.String({ minLength: 1 }), 
 /** Password change. */
 export const PasswordBody = Type.Object({ currentPassword: Type.String({ minLength: 1 }), newPassword: Type.String({ minLength: 8, maxLength: 256 }) }, { additionalProperties: false });
 
+/** A cluster's API URL, as Applications name it in destination.server. */
+export const ClusterServerSchema = Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', maxLength: 512, description: 'the API URL that destination.server matches, e.g. https://10.0.0.1:6443' });
+
 /** Registering a cluster. */
 export const ClusterCreateBody = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$', description: 'a DNS-1123 label' }),
+  labels: Type.Optional(LabelsSchema),
+  server: Type.Optional(ClusterServerSchema),
+}, { additionalProperties: false });
+
+/** Changing a cluster: its API URL (set, confirm the agent's report, or clear) and labels. */
+export const ClusterUpdateBody = Type.Object({
+  server: Type.Optional(Type.Union([ClusterServerSchema, Type.Null()])),
+  confirmServer: Type.Optional(Type.Boolean({ description: "make the API URL the agent reported the one destination.server matches" })),
   labels: Type.Optional(LabelsSchema),
 }, { additionalProperties: false });
 

@@ -1,13 +1,18 @@
 // The agent gateway: WebSocket upgrades at /api/v1/agent/connect, authenticated before the upgrade
-// (a bootstrap token is redeemed once for a credential; a credential must not be revoked), one
-// session per cluster on this replica, and notices from every replica pushed to those sessions.
+// (a bootstrap token is exchanged for a credential, spent once the agent stored it; a credential
+// must not be revoked), one session per cluster on this replica, and notices from every replica
+// pushed to those sessions. A revocation notice can be missed (the LISTEN connection was down), so
+// every live session's credential is checked again after a reconnect and on an interval.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { CloseCode } from '@flotilla/shared';
-import { authenticateCredential, redeemBootstrapToken } from '../store/clusters.ts';
+import { activateCredential, authenticateCredential, liveCredentials, redeemBootstrapToken } from '../store/clusters.ts';
+import { notifyRevoked } from '../store/assignments.ts';
+import { withTransaction } from '../store/db.ts';
+import { loadEpoch } from '../store/hub-identity.ts';
 import { AgentSession } from './session.ts';
 import { ClusterNotifier, type ClusterNotice } from './notifier.ts';
 
@@ -23,6 +28,8 @@ export interface GatewayOptions {
   missedHeartbeats: number;
   maxMessageBytes: number;
   helloTimeoutMs?: number;
+  /** How often every live session's credential is checked again (default 30 s). */
+  credentialRecheckMs?: number;
 }
 
 /** Accepts agent connections on an HTTP server. */
@@ -33,6 +40,8 @@ export class Gateway {
   private readonly notifier: ClusterNotifier;
   private readonly options: GatewayOptions;
   private readonly log: Logger;
+  private epoch = '';
+  private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(options: GatewayOptions) {
     this.options = options;
@@ -43,8 +52,14 @@ export class Gateway {
 
   /** Starts listening for notices and handling upgrades on `server`. */
   async attach(server: Server): Promise<void> {
+    this.epoch = await loadEpoch(this.options.pool, this.log);
     await this.notifier.start();
+    this.recheckTimer = setInterval(() => this.recheckCredentials(), this.options.credentialRecheckMs ?? 30_000);
+    this.recheckTimer.unref();
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Until ws owns it, the raw socket is ours: an error (a reset while we ask the store) with no
+      // listener would end the process.
+      socket.on('error', (error) => this.log.debug({ err: error }, 'agent socket error before the upgrade'));
       const path = (req.url ?? '').split('?')[0];
       if (path !== AGENT_CONNECT_PATH) {
         reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
@@ -62,16 +77,18 @@ export class Gateway {
     const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!token) return reject(socket, 401, 'Unauthorized', 'send the cluster token as "Authorization: Bearer <token>"');
     let clusterId: number;
+    let credentialHash: string;
     let issuedCredential: string | undefined;
     if (token.startsWith('flt_b_')) {
       const redeemed = await redeemBootstrapToken(this.options.pool, token);
       if ('refused' in redeemed) return reject(socket, 401, 'Unauthorized', `bootstrap token ${redeemed.refused}`);
-      clusterId = redeemed.clusterId;
-      issuedCredential = redeemed.credential;
+      ({ clusterId, credentialHash, credential: issuedCredential } = redeemed);
     } else {
       const auth = await authenticateCredential(this.options.pool, token);
       if ('refused' in auth) return reject(socket, 401, 'Unauthorized', `cluster credential ${auth.refused}`);
-      clusterId = auth.clusterId;
+      ({ clusterId, credentialHash } = auth);
+      // First use of a credential whose registered.ack was lost: the agent stored it, so it counts.
+      if (auth.pending && !(await this.activate(credentialHash))) return reject(socket, 401, 'Unauthorized', 'cluster credential revoked');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new AgentSession(ws, {
@@ -79,6 +96,8 @@ export class Gateway {
         log: this.log,
         clusterId,
         issuedCredential,
+        credentialHash,
+        epoch: this.epoch,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
         missedHeartbeats: this.options.missedHeartbeats,
         maxMessageBytes: this.options.maxMessageBytes,
@@ -104,15 +123,35 @@ export class Gateway {
     });
   }
 
-  private onNotice(notice: ClusterNotice): void {
-    const session = this.sessions.get(notice.cluster);
-    if (!session) return;
-    if (notice.kind === 'revoked') session.fail(CloseCode.revoked, 'revoked', 'the cluster credential was revoked');
-    else session.pushUpdates();
+  private async activate(credentialHash: string): Promise<boolean> {
+    const activated = await withTransaction(this.options.pool, async (db) => {
+      const result = await activateCredential(db, credentialHash);
+      if (result?.revokedOthers) await notifyRevoked(db, result.clusterId);
+      return result;
+    });
+    return activated !== undefined;
   }
 
+  private onNotice(notice: ClusterNotice): void {
+    // A revocation may concern another credential of the cluster (a re-registered agent): ask.
+    if (notice.kind === 'revoked') return this.recheckCredentials([...this.all].filter((s) => s.clusterId === notice.cluster));
+    this.sessions.get(notice.cluster)?.pushUpdates();
+  }
+
+  /** After the LISTEN connection came back: notices may have been lost, so check everything again. */
   private resyncAll(): void {
+    this.recheckCredentials();
     for (const session of this.sessions.values()) session.pushUpdates();
+  }
+
+  /** Closes every session (of `sessions`, default all) whose credential is no longer valid. */
+  private recheckCredentials(sessions: AgentSession[] = [...this.all]): void {
+    if (!sessions.length) return;
+    liveCredentials(this.options.pool, sessions.map((s) => s.credentialHash)).then((live) => {
+      for (const session of sessions) {
+        if (!live.has(session.credentialHash)) session.fail(CloseCode.revoked, 'revoked', 'the cluster credential was revoked');
+      }
+    }, (error: unknown) => this.log.warn({ err: error }, 'could not re-check agent credentials; trying again later'));
   }
 
   /** How many agents are connected to this replica. */
@@ -122,6 +161,7 @@ export class Gateway {
 
   /** Closes every session (agents reconnect elsewhere) and stops listening. */
   async close(): Promise<void> {
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
     await this.notifier.stop();
     for (const session of this.all) session.fail(CloseCode.goingAway, 'going_away', 'the hub is shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

@@ -8,17 +8,23 @@ import { CloseCode, PROTOCOL_VERSION, closeReason, decodeAgentMessage, type Agen
 import { withTransaction } from '../store/db.ts';
 import { listApplications } from '../store/applications.ts';
 import { assignmentOf, changesSince } from '../store/assignments.ts';
-import { getClusterById, markDisconnected, recordAck, recordAgentHello, touchCluster } from '../store/clusters.ts';
+import { activateCredential, getClusterById, markDisconnected, recordAck, recordAgentHello, touchCluster } from '../store/clusters.ts';
+import { notifyRevoked } from '../store/assignments.ts';
 import { saveEvent } from '../store/status.ts';
 import { handleStatus } from './status-handler.ts';
+import { frameHubMessage } from './frame-limit.ts';
 
 /** What a session needs from the gateway. */
 export interface SessionOptions {
   pool: pg.Pool;
   log: Logger;
   clusterId: number;
-  /** The credential to hand over when the agent came with a bootstrap token. */
+  /** The credential to hand over when the agent came with a bootstrap token (pending until acked). */
   issuedCredential?: string;
+  /** The hash of the credential this session stands on (the issued one for a bootstrap token). */
+  credentialHash: string;
+  /** The hub's epoch; an agent whose stored revision belongs to another one gets a snapshot. */
+  epoch: string;
   heartbeatIntervalMs: number;
   missedHeartbeats: number;
   maxMessageBytes: number;
@@ -31,6 +37,7 @@ export interface SessionOptions {
 /** A live agent connection. */
 export class AgentSession {
   readonly clusterId: number;
+  readonly credentialHash: string;
   clusterName = '';
   private sentRevision = 0;
   private established = false;
@@ -48,6 +55,7 @@ export class AgentSession {
     this.socket = socket;
     this.options = options;
     this.clusterId = options.clusterId;
+    this.credentialHash = options.credentialHash;
     this.log = options.log.child({ cluster: options.clusterId });
     // No listener may throw: an exception out of a socket event ends the hub process.
     socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -91,13 +99,17 @@ export class AgentSession {
         this.established = true;
         this.options.onEstablished(this);
         if (this.options.issuedCredential) this.send({ type: 'registered', cluster: cluster.name, credential: this.options.issuedCredential });
-        this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, cluster: cluster.name, heartbeatIntervalMs: this.options.heartbeatIntervalMs });
-        this.sentRevision = message.lastRevision;
-        this.log.info({ clusterName: cluster.name, lastRevision: message.lastRevision, agentVersion: message.agentVersion }, 'agent connected');
+        this.send({ type: 'welcome', protocol: PROTOCOL_VERSION, cluster: cluster.name, heartbeatIntervalMs: this.options.heartbeatIntervalMs, epoch: this.options.epoch });
+        // A revision acked under another epoch (a store restored from backup) is no cursor here.
+        const sameEpoch = message.epoch === this.options.epoch;
+        this.sentRevision = sameEpoch ? message.lastRevision : 0;
+        this.log.info({ clusterName: cluster.name, lastRevision: message.lastRevision, agentVersion: message.agentVersion, ...(sameEpoch ? {} : { agentEpoch: message.epoch ?? null }) }, 'agent connected');
         this.startHeartbeats();
         this.pushUpdates(true);
         return;
       }
+      case 'registered.ack':
+        return this.activate();
       case 'ack':
         await recordAck(this.options.pool, this.clusterId, message.revision);
         return;
@@ -118,6 +130,18 @@ export class AgentSession {
         }
         return;
     }
+  }
+
+  /** The agent stored its new credential: spend the bootstrap token, retire older credentials. */
+  private async activate(): Promise<void> {
+    if (!this.options.issuedCredential) return this.fail(CloseCode.protocolError, 'protocol_error', 'registered.ack without a registration');
+    const activated = await withTransaction(this.options.pool, async (db) => {
+      const result = await activateCredential(db, this.credentialHash);
+      if (result?.revokedOthers) await notifyRevoked(db, this.clusterId); // sessions re-check their credential
+      return result;
+    });
+    if (!activated) return this.fail(CloseCode.revoked, 'revoked', 'another agent registered with the same bootstrap token first');
+    this.log.info({ clusterName: this.clusterName, revokedOthers: activated.revokedOthers }, 'agent stored its credential; bootstrap token spent');
   }
 
   /** Sends what changed since the last revision sent: deltas, or a snapshot when history has a gap. */
@@ -165,9 +189,17 @@ export class AgentSession {
   /** Sends a message if the socket is open. */
   send(message: HubMessage): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(message), (error) => {
-      if (error) this.log.debug({ err: error }, 'sending to the agent failed; the socket is closing');
-    });
+    // Frames to agents are bounded too: a large delta goes out in pieces, a large snapshot not at all.
+    const framed = frameHubMessage(message);
+    if ('refused' in framed) {
+      this.log.error({ type: message.type, bytes: framed.bytes }, framed.refused);
+      return this.fail(1009, 'message_too_big', framed.refused);
+    }
+    for (const frame of framed.frames) {
+      this.socket.send(frame, (error) => {
+        if (error) this.log.debug({ err: error }, 'sending to the agent failed; the socket is closing');
+      });
+    }
   }
 
   /** Sends an error message and closes with a code. */

@@ -1,5 +1,8 @@
 // Cluster registrations and their tokens: a one-time bootstrap token (expires, used once) is
-// exchanged for a long-lived credential; both are stored only as hashes and can be revoked.
+// exchanged for a long-lived credential; both are stored only as hashes and can be revoked. The
+// token is spent when the agent has stored the credential (it acknowledges it, or connects with
+// it), and that credential then replaces every older one of the cluster. A cluster's API URL,
+// which destination.server routes by, is only ever one an admin set or confirmed.
 import type { Queryable } from './db.ts';
 import { hashToken, newToken } from './secrets.ts';
 
@@ -8,7 +11,10 @@ export interface ClusterRecord {
   id: number;
   name: string;
   labels: Record<string, string>;
+  /** The API URL an admin set or confirmed (destination.server routes by it); unique. */
   serverUrl: string | null;
+  /** The API URL the agent reported at hello: shown, never routed by until confirmed. */
+  reportedServerUrl: string | null;
   agentInfo: Record<string, unknown> | null;
   revision: number;
   ackedRevision: number;
@@ -23,6 +29,7 @@ interface ClusterRow {
   name: string;
   labels: Record<string, string>;
   server_url: string | null;
+  reported_server_url: string | null;
   agent_info: Record<string, unknown> | null;
   revision: string;
   acked_revision: string;
@@ -40,6 +47,7 @@ function toRecord(row: ClusterRow): ClusterRecord {
     name: row.name,
     labels: row.labels,
     serverUrl: row.server_url,
+    reportedServerUrl: row.reported_server_url,
     agentInfo: row.agent_info,
     revision: Number(row.revision),
     ackedRevision: Number(row.acked_revision),
@@ -50,10 +58,44 @@ function toRecord(row: ClusterRow): ClusterRecord {
   };
 }
 
-/** Registers a cluster; undefined when the name is taken. */
-export async function createCluster(db: Queryable, name: string, labels: Record<string, string>): Promise<ClusterRecord | undefined> {
-  const inserted = await db.query<{ id: string }>('INSERT INTO clusters (name, labels) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id', [name, labels]);
-  return inserted.rowCount ? getCluster(db, name) : undefined;
+/** Why a cluster's API URL cannot be stored. */
+export type ServerConflict = { conflict: 'name' } | { conflict: 'server'; cluster: string };
+
+/** A cluster API URL as stored and matched: without trailing slashes (pure). */
+export function normalizeServerUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}
+
+/** Registers a cluster, with the API URL an admin gave; a conflict when the name or URL is taken. */
+export async function createCluster(db: Queryable, name: string, labels: Record<string, string>, serverUrl?: string): Promise<ClusterRecord | ServerConflict> {
+  const server = serverUrl ? normalizeServerUrl(serverUrl) : null;
+  if (server) {
+    const holder = await getClusterByServer(db, server);
+    if (holder) return { conflict: 'server', cluster: holder.name };
+  }
+  const inserted = await db.query<{ id: string }>(
+    'INSERT INTO clusters (name, labels, server_url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
+    [name, labels, server],
+  );
+  if (inserted.rowCount) return (await getCluster(db, name))!;
+  const holder = server ? await getClusterByServer(db, server) : undefined;
+  return holder && holder.name !== name ? { conflict: 'server', cluster: holder.name } : { conflict: 'name' };
+}
+
+/** Sets (or clears, with null) the API URL destination.server routes to this cluster by. */
+export async function setClusterServer(db: Queryable, clusterId: number, serverUrl: string | null): Promise<'set' | ServerConflict> {
+  const server = serverUrl ? normalizeServerUrl(serverUrl) : null;
+  const holder = server ? await getClusterByServer(db, server) : undefined;
+  if (holder && holder.id !== clusterId) return { conflict: 'server', cluster: holder.name };
+  const updated = await db.query('UPDATE clusters SET server_url = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM clusters o WHERE o.server_url = $2 AND o.id <> $1)', [clusterId, server]);
+  if (updated.rowCount) return 'set';
+  const taken = server ? await getClusterByServer(db, server) : undefined;
+  return { conflict: 'server', cluster: taken?.name ?? 'another cluster' };
+}
+
+/** Replaces a cluster's labels. */
+export async function setClusterLabels(db: Queryable, clusterId: number, labels: Record<string, string>): Promise<void> {
+  await db.query('UPDATE clusters SET labels = $2 WHERE id = $1', [clusterId, labels]);
 }
 
 /** One cluster by name. */
@@ -68,9 +110,9 @@ export async function getClusterById(db: Queryable, id: number): Promise<Cluster
   return row && toRecord(row);
 }
 
-/** The cluster whose agent reported this API server URL. */
+/** The cluster whose admin-set (or confirmed) API URL this is; an agent's report never counts. */
 export async function getClusterByServer(db: Queryable, serverUrl: string): Promise<ClusterRecord | undefined> {
-  const row = (await db.query<ClusterRow>(`${SELECT} WHERE c.server_url = $1 ORDER BY c.id LIMIT 1`, [serverUrl.replace(/\/+$/, '')])).rows[0];
+  const row = (await db.query<ClusterRow>(`${SELECT} WHERE c.server_url = $1`, [normalizeServerUrl(serverUrl)])).rows[0];
   return row && toRecord(row);
 }
 
@@ -102,28 +144,77 @@ export async function issueBootstrapToken(db: Queryable, clusterId: number, ttlS
 /** Why a token was refused, for the log and the agent. */
 export type TokenRefusal = 'unknown' | 'expired' | 'used' | 'revoked';
 
-/** Redeems a bootstrap token once: marks it used and issues the cluster's credential. */
-export async function redeemBootstrapToken(db: Queryable, token: string): Promise<{ clusterId: number; credential: string } | { refused: TokenRefusal }> {
-  const hash = hashToken(token);
-  const used = await db.query<{ cluster_id: string }>(
-    `UPDATE cluster_tokens SET used_at = now() WHERE token_hash = $1 AND kind = 'bootstrap' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING cluster_id`,
-    [hash],
-  );
-  const row = used.rows[0];
-  if (!row) return { refused: await refusal(db, hash) };
-  const credential = newToken('flt_c_');
-  await db.query(`INSERT INTO cluster_tokens (token_hash, cluster_id, kind) VALUES ($1, $2, 'credential')`, [hashToken(credential), row.cluster_id]);
-  return { clusterId: Number(row.cluster_id), credential };
+/** A credential issued for a bootstrap token, pending until the agent has stored it. */
+export interface Redemption {
+  clusterId: number;
+  credential: string;
+  credentialHash: string;
 }
 
-/** The cluster a credential belongs to, unless revoked. */
-export async function authenticateCredential(db: Queryable, token: string): Promise<{ clusterId: number } | { refused: TokenRefusal }> {
+/**
+ * Exchanges a live bootstrap token for a new pending credential. The token stays usable until a
+ * credential issued for it is activated (activateCredential), so a connection lost before the
+ * agent stored its credential costs nothing: the agent comes back with the same token.
+ */
+export async function redeemBootstrapToken(db: Queryable, token: string): Promise<Redemption | { refused: TokenRefusal }> {
   const hash = hashToken(token);
   const row = (await db.query<{ cluster_id: string }>(
-    `SELECT cluster_id FROM cluster_tokens WHERE token_hash = $1 AND kind = 'credential' AND revoked_at IS NULL`,
+    `SELECT cluster_id FROM cluster_tokens WHERE token_hash = $1 AND kind = 'bootstrap' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
     [hash],
   )).rows[0];
-  return row ? { clusterId: Number(row.cluster_id) } : { refused: await refusal(db, hash) };
+  if (!row) return { refused: await refusal(db, hash) };
+  const credential = newToken('flt_c_');
+  const credentialHash = hashToken(credential);
+  await db.query(`INSERT INTO cluster_tokens (token_hash, cluster_id, kind, bootstrap_hash) VALUES ($1, $2, 'credential', $3)`, [credentialHash, row.cluster_id, hash]);
+  return { clusterId: Number(row.cluster_id), credential, credentialHash };
+}
+
+/**
+ * Activates a pending credential once its agent has stored it: spends the bootstrap token it was
+ * issued for and revokes every other credential of the cluster (a re-registered agent replaces
+ * the old one). Answers the cluster and how many credentials it revoked, or undefined when this
+ * credential lost a race (another one of the same token was activated first) or was revoked.
+ * Run it in a transaction.
+ */
+export async function activateCredential(db: Queryable, credentialHash: string): Promise<{ clusterId: number; revokedOthers: number } | undefined> {
+  const row = (await db.query<{ cluster_id: string; bootstrap_hash: string | null; activated_at: Date | null; revoked_at: Date | null }>(
+    `SELECT cluster_id, bootstrap_hash, activated_at, revoked_at FROM cluster_tokens WHERE token_hash = $1 AND kind = 'credential'`,
+    [credentialHash],
+  )).rows[0];
+  if (!row || row.revoked_at) return undefined;
+  const clusterId = Number(row.cluster_id);
+  if (row.activated_at) return { clusterId, revokedOthers: 0 };
+  // Lock the cluster: activations of one cluster's credentials are serialised.
+  await db.query('SELECT id FROM clusters WHERE id = $1 FOR UPDATE', [clusterId]);
+  const still = (await db.query(`SELECT 1 FROM cluster_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, [credentialHash])).rowCount;
+  if (!still) return undefined;
+  await db.query('UPDATE cluster_tokens SET activated_at = now() WHERE token_hash = $1', [credentialHash]);
+  if (row.bootstrap_hash) await db.query('UPDATE cluster_tokens SET used_at = COALESCE(used_at, now()) WHERE token_hash = $1', [row.bootstrap_hash]);
+  const revoked = await db.query(
+    `UPDATE cluster_tokens SET revoked_at = now() WHERE cluster_id = $1 AND kind = 'credential' AND token_hash <> $2 AND revoked_at IS NULL`,
+    [clusterId, credentialHash],
+  );
+  return { clusterId, revokedOthers: revoked.rowCount ?? 0 };
+}
+
+/** The cluster a credential belongs to, unless revoked; a pending one is activated by this use. */
+export async function authenticateCredential(db: Queryable, token: string): Promise<{ clusterId: number; credentialHash: string; pending: boolean } | { refused: TokenRefusal }> {
+  const hash = hashToken(token);
+  const row = (await db.query<{ cluster_id: string; activated_at: Date | null }>(
+    `SELECT cluster_id, activated_at FROM cluster_tokens WHERE token_hash = $1 AND kind = 'credential' AND revoked_at IS NULL`,
+    [hash],
+  )).rows[0];
+  return row ? { clusterId: Number(row.cluster_id), credentialHash: hash, pending: row.activated_at === null } : { refused: await refusal(db, hash) };
+}
+
+/** Of these credential hashes, the ones still valid (not revoked, not removed with their cluster). */
+export async function liveCredentials(db: Queryable, hashes: string[]): Promise<Set<string>> {
+  if (!hashes.length) return new Set();
+  const rows = (await db.query<{ token_hash: string }>(
+    `SELECT token_hash FROM cluster_tokens WHERE token_hash = ANY($1) AND kind = 'credential' AND revoked_at IS NULL`,
+    [hashes],
+  )).rows;
+  return new Set(rows.map((r) => r.token_hash));
 }
 
 async function refusal(db: Queryable, hash: string): Promise<TokenRefusal> {
@@ -143,12 +234,12 @@ export async function revokeClusterTokens(db: Queryable, clusterId: number): Pro
   return res.rowCount ?? 0;
 }
 
-/** Records what the agent said about itself on connect. */
+/** Records what the agent said about itself on connect (its URL as a report, never for routing). */
 export async function recordAgentHello(db: Queryable, clusterId: number, info: { agentVersion: string; kubernetesVersion?: string; serverUrl?: string }): Promise<Date | undefined> {
   const res = await db.query<{ connected_at: Date }>(
-    `UPDATE clusters SET agent_info = $2, server_url = COALESCE($3, server_url), connected_at = date_trunc('milliseconds', clock_timestamp()), last_seen_at = now()
+    `UPDATE clusters SET agent_info = $2, reported_server_url = COALESCE($3, reported_server_url), connected_at = date_trunc('milliseconds', clock_timestamp()), last_seen_at = now()
        WHERE id = $1 RETURNING connected_at`,
-    [clusterId, { agentVersion: info.agentVersion, kubernetesVersion: info.kubernetesVersion ?? null }, info.serverUrl?.replace(/\/+$/, '') ?? null],
+    [clusterId, { agentVersion: info.agentVersion, kubernetesVersion: info.kubernetesVersion ?? null }, info.serverUrl ? normalizeServerUrl(info.serverUrl) : null],
   );
   return res.rows[0]?.connected_at;
 }

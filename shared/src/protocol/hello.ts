@@ -1,5 +1,6 @@
-// Opening a session: the agent's versioned hello with its resume cursor, and the hub's welcome
-// (plus, on first contact with a bootstrap token, the long-lived credential it must store).
+// Opening a session: the agent's versioned hello with its resume cursor and epoch, and the hub's
+// welcome (plus, on first contact with a bootstrap token, the long-lived credential it must store
+// and acknowledge once stored).
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Agent → hub, first message on every connection. */
@@ -10,8 +11,10 @@ export const HelloSchema = Type.Object({
   /** The last revision the agent acked and stored; 0 when it has nothing. */
   lastRevision: Type.Integer({ minimum: 0 }),
   kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),
-  /** The cluster's API URL as the agent sees it (matched by destination.server). */
+  /** The cluster's API URL as the agent sees it: a report for the admin to confirm, never routed by. */
   serverUrl: Type.Optional(Type.String({ maxLength: 512 })),
+  /** The hub epoch the agent's stored revision belongs to; a different one gets a snapshot. */
+  epoch: Type.Optional(Type.String({ maxLength: 64 })),
 }, { additionalProperties: false });
 
 /** Hub → agent, after a hello it accepts. */
@@ -20,6 +23,8 @@ export const WelcomeSchema = Type.Object({
   protocol: Type.Integer(),
   cluster: Type.String(),
   heartbeatIntervalMs: Type.Integer({ minimum: 100 }),
+  /** The hub's epoch: the agent stores it with the next snapshot it stores. */
+  epoch: Type.String({ maxLength: 64 }),
 }, { additionalProperties: false });
 
 /** Hub → agent, once, when it connected with a bootstrap token: the credential to use from now on. */
@@ -28,6 +33,9 @@ export const RegisteredSchema = Type.Object({
   cluster: Type.String(),
   credential: Type.String(),
 }, { additionalProperties: false });
+
+/** Agent → hub, after it stored the credential of `registered` durably: the bootstrap token may now be spent. */
+export const RegisteredAckSchema = Type.Object({ type: Type.Literal('registered.ack') }, { additionalProperties: false });
 
 /** Either side: I am alive. */
 export const HeartbeatSchema = Type.Object({ type: Type.Literal('heartbeat') }, { additionalProperties: false });
@@ -42,5 +50,6 @@ export const ProtocolErrorSchema = Type.Object({
 export type Hello = Static<typeof HelloSchema>;
 export type Welcome = Static<typeof WelcomeSchema>;
 export type Registered = Static<typeof RegisteredSchema>;
+export type RegisteredAck = Static<typeof RegisteredAckSchema>;
 export type Heartbeat = Static<typeof HeartbeatSchema>;
 export type ProtocolError = Static<typeof ProtocolErrorSchema>;

@@ -4,11 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { alreadyExists, notFound, FlotillaError } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
-import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, type ClusterRecord } from '../../store/clusters.ts';
+import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, setClusterLabels, setClusterServer, type ClusterRecord, type ServerConflict } from '../../store/clusters.ts';
 import { notifyRevoked } from '../../store/assignments.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { withTransaction } from '../../store/db.ts';
-import { ClusterCreateBody, NameParams, errorResponses } from '../schemas.ts';
+import { ClusterCreateBody, ClusterUpdateBody, NameParams, errorResponses } from '../schemas.ts';
 
 /** The JSON form of a cluster, with its connection state. */
 export function presentCluster(cluster: ClusterRecord, ctx: HubContext, now = new Date()) {
@@ -17,6 +17,8 @@ export function presentCluster(cluster: ClusterRecord, ctx: HubContext, now = ne
     labels: cluster.labels,
     server: cluster.serverUrl,
     info: {
+      /** The API URL the agent reported; destination.server matches it only once an admin confirms it. */
+      reportedServer: cluster.reportedServerUrl,
       connectionState: connectionState(cluster, now, ctx.settings.heartbeatIntervalMs * ctx.settings.missedHeartbeats),
       agent: cluster.agentInfo,
       applicationsCount: cluster.applications,
@@ -28,9 +30,16 @@ export function presentCluster(cluster: ClusterRecord, ctx: HubContext, now = ne
   };
 }
 
-/** The command that installs an agent for a cluster. */
-export function installCommand(hubUrl: string, token: string): string {
-  return `npx flotilla-agent --hub ${hubUrl} --token ${token} --kubeconfig <path to the cluster's kubeconfig>`;
+/** The command that installs an agent for a cluster; it pins the hub's self-signed certificate when there is one. */
+export function installCommand(hubUrl: string, token: string, hubFingerprint?: string): string {
+  const pin = hubFingerprint ? ` --hub-fingerprint ${hubFingerprint}` : '';
+  return `npx flotilla-agent --hub ${hubUrl}${pin} --token ${token} --kubeconfig <path to the cluster's kubeconfig>`;
+}
+
+/** What an agent needs besides its token: the install command and, for a self-signed hub, the fingerprint to pin. */
+function agentSetup(ctx: HubContext, token: string) {
+  const { externalUrl, hubFingerprint } = ctx.settings;
+  return { installCommand: installCommand(externalUrl, token, hubFingerprint), ...(hubFingerprint ? { hubFingerprint } : {}) };
 }
 
 /** /api/v1/clusters. */
@@ -53,18 +62,43 @@ export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     config: { rbac: { resource: 'clusters', action: 'create' } },
     schema: { summary: 'Register a cluster; answers a one-time bootstrap token for its agent', tags: ['clusters'], body: ClusterCreateBody, response: errorResponses },
   }, async (request, reply) => {
-    const { name, labels = {} } = request.body;
+    const { name, labels = {}, server } = request.body;
     if (name === 'hub') throw new FlotillaError('FLT_ERR_INVALID_INPUT', 'the cluster name "hub" is reserved for the hub itself', [{ path: 'body.name', message: 'reserved' }]);
-    const cluster = await createCluster(ctx.pool, name, labels);
-    if (!cluster) throw alreadyExists('cluster', name);
+    const cluster = await createCluster(ctx.pool, name, labels, server);
+    if ('conflict' in cluster) throw cluster.conflict === 'name' ? alreadyExists('cluster', name) : serverTaken(server!, cluster);
     const token = await issueBootstrapToken(ctx.pool, cluster.id, ctx.settings.bootstrapTokenTtlSeconds);
     await recordAudit(ctx.pool, { actor: request.account, action: 'create', resource: 'clusters', object: name, detail: { labels } });
     return reply.status(201).send({
       cluster: presentCluster(cluster, ctx),
       bootstrapToken: token.token,
       expiresAt: token.expiresAt.toISOString(),
-      installCommand: installCommand(ctx.settings.externalUrl, token.token),
+      ...agentSetup(ctx, token.token),
     });
+  });
+
+  app.patch<{ Params: Static<typeof NameParams>; Body: Static<typeof ClusterUpdateBody> }>('/:name', {
+    config: { rbac: { resource: 'clusters', action: 'update' } },
+    schema: { summary: "Change a cluster: set, confirm or clear the API URL destination.server matches; replace its labels", tags: ['clusters'], params: NameParams, body: ClusterUpdateBody, response: errorResponses },
+  }, async (request) => {
+    const { server, confirmServer, labels } = request.body;
+    if (server !== undefined && confirmServer) throw new FlotillaError('FLT_ERR_INVALID_INPUT', 'give either server or confirmServer, not both', [{ path: 'body.confirmServer', message: 'conflicts with server' }]);
+    const updated = await withTransaction(ctx.pool, async (db) => {
+      const found = await getCluster(db, request.params.name);
+      if (!found) throw notFound('cluster', request.params.name);
+      let next = server;
+      if (confirmServer) {
+        if (!found.reportedServerUrl) throw new FlotillaError('FLT_ERR_INVALID_INPUT', `the agent of cluster "${found.name}" has reported no API URL yet: set one with server`, [{ path: 'body.confirmServer', message: 'nothing reported' }]);
+        next = found.reportedServerUrl;
+      }
+      if (next !== undefined) {
+        const result = await setClusterServer(db, found.id, next);
+        if (result !== 'set') throw serverTaken(next!, result);
+      }
+      if (labels) await setClusterLabels(db, found.id, labels);
+      return (await getCluster(db, found.name))!;
+    });
+    await recordAudit(ctx.pool, { actor: request.account, action: 'update', resource: 'clusters', object: updated.name, detail: { server: updated.serverUrl, ...(labels ? { labels } : {}) } });
+    return presentCluster(updated, ctx);
   });
 
   app.post<{ Params: Static<typeof NameParams> }>('/:name/bootstrap-token', {
@@ -75,7 +109,7 @@ export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     if (!cluster) throw notFound('cluster', request.params.name);
     const token = await issueBootstrapToken(ctx.pool, cluster.id, ctx.settings.bootstrapTokenTtlSeconds);
     await recordAudit(ctx.pool, { actor: request.account, action: 'issue-token', resource: 'clusters', object: cluster.name, detail: {} });
-    return { bootstrapToken: token.token, expiresAt: token.expiresAt.toISOString(), installCommand: installCommand(ctx.settings.externalUrl, token.token) };
+    return { bootstrapToken: token.token, expiresAt: token.expiresAt.toISOString(), ...agentSetup(ctx, token.token) };
   });
 
   app.post<{ Params: Static<typeof NameParams> }>('/:name/revoke', {
@@ -107,3 +141,8 @@ export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     return { deleted: true };
   });
 };
+
+function serverTaken(server: string, conflict: ServerConflict): FlotillaError {
+  const holder = conflict.conflict === 'server' ? conflict.cluster : 'another cluster';
+  return new FlotillaError('FLT_ERR_CONFLICT', `the API URL ${server} already belongs to cluster "${holder}": a URL routes to one cluster only`, [{ path: 'body.server', message: 'taken' }]);
+}

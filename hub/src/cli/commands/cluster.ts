@@ -1,5 +1,6 @@
 // `flotilla cluster ...`: register a cluster (printing its one-time bootstrap token and the agent
 // install command), list, get, remove, issue a new token, and revoke its credentials.
+import { CliError } from '../errors.ts';
 import type { Command } from 'commander';
 import { collectLabel, clientOf, formatOf, outputOption, print } from '../kit.ts';
 import { formatLabels, renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
@@ -10,6 +11,7 @@ export interface ClusterView {
   labels: Record<string, string>;
   server: string | null;
   info: {
+    reportedServer?: string | null;
     connectionState: { status: string; message: string };
     agent: { agentVersion?: string; kubernetesVersion?: string | null } | null;
     applicationsCount: number;
@@ -25,6 +27,8 @@ interface TokenAnswer {
   bootstrapToken: string;
   expiresAt: string;
   installCommand: string;
+  /** The hub's self-signed certificate, which the agent pins (absent for plain HTTP or a CA-issued certificate). */
+  hubFingerprint?: string;
 }
 
 const agentOf = (c: ClusterView) => c.info.agent?.agentVersion ?? '';
@@ -48,6 +52,7 @@ export function describeCluster(c: ClusterView): string {
     ['Name', c.name],
     ['Server', c.server ?? ''],
     ['Labels', formatLabels(c.labels)],
+    ['Reported Server', c.info.reportedServer ? `${c.info.reportedServer}${c.info.reportedServer === c.server ? '' : ' (not confirmed: flotilla cluster set --confirm-server)'}` : ''],
     ['Status', c.info.connectionState.status],
     ['Message', c.info.connectionState.message],
     ['Agent', agentOf(c)],
@@ -64,6 +69,7 @@ export function describeToken(name: string, answer: TokenAnswer): string {
   return [
     `bootstrap token for cluster ${name} (works once, expires ${answer.expiresAt}):`,
     `  ${answer.bootstrapToken}`,
+    ...(answer.hubFingerprint ? [`the hub's TLS certificate (self-signed; the agent pins it): SHA-256 ${answer.hubFingerprint}`] : []),
     'install the agent with:',
     `  ${answer.installCommand}`,
   ].join('\n');
@@ -80,9 +86,11 @@ export function registerCluster(program: Command): void {
     .description('register a cluster; prints its one-time bootstrap token and the agent install command')
     .argument('<name>', 'cluster name (a DNS label)')
     .option('--label <key=value>', 'a label (repeatable)', collectLabel)
+    .option('--server <url>', "the cluster's API URL, which Applications' destination.server matches")
     .addOption(outputOption(['json', 'yaml']))
-    .action(async (name: string, opts: { label?: Record<string, string>; output?: 'json' | 'yaml' }, cmd: Command) => {
-      const answer = await clientOf(cmd).request<TokenAnswer & { cluster: ClusterView }>('POST', '/api/v1/clusters', { body: { name, labels: opts.label ?? {} } });
+    .action(async (name: string, opts: { label?: Record<string, string>; server?: string; output?: 'json' | 'yaml' }, cmd: Command) => {
+      const body = { name, labels: opts.label ?? {}, ...(opts.server ? { server: opts.server } : {}) };
+      const answer = await clientOf(cmd).request<TokenAnswer & { cluster: ClusterView }>('POST', '/api/v1/clusters', { body });
       if (opts.output) return print(renderObject(answer.body, opts.output));
       print(`cluster ${name} added\n${describeToken(name, answer.body)}`);
     });
@@ -106,6 +114,22 @@ export function registerCluster(program: Command): void {
       const found = await clientOf(cmd).get<ClusterView>(path(name));
       const format = formatOf(opts);
       print(format === 'json' || format === 'yaml' ? renderObject(found, format) : describeCluster(found));
+    });
+
+  cluster
+    .command('set')
+    .description("change a cluster: the API URL destination.server matches (set, confirm what its agent reported, or clear)")
+    .argument('<name>', 'cluster name')
+    .option('--server <url>', 'the API URL that destination.server matches')
+    .option('--confirm-server', 'use the API URL the agent reported')
+    .option('--clear-server', 'route no destination.server to this cluster')
+    .addOption(outputOption(['json', 'yaml']))
+    .action(async (name: string, opts: { server?: string; confirmServer?: boolean; clearServer?: boolean; output?: 'json' | 'yaml' }, cmd: Command) => {
+      const body = opts.clearServer ? { server: null } : opts.confirmServer ? { confirmServer: true } : opts.server ? { server: opts.server } : undefined;
+      if (!body || [opts.server, opts.confirmServer, opts.clearServer].filter(Boolean).length > 1) throw new CliError('give one of --server URL, --confirm-server or --clear-server', { exitCode: 2 });
+      const answer = await clientOf(cmd).request<ClusterView>('PATCH', path(name), { body });
+      if (opts.output) return print(renderObject(answer.body, opts.output));
+      print(answer.body.server ? `cluster ${name}: destination.server ${answer.body.server} routes here` : `cluster ${name}: no destination.server routes here`);
     });
 
   cluster
