@@ -6,12 +6,14 @@ import { FlotillaError, parseManifestText, type ErrorBody } from '@flotilla/shar
 import type { HubContext } from './context.ts';
 import { authenticateHook, authorizeHook } from './auth.ts';
 import { MAX_BODY_DEPTH, MAX_YAML_BODY_BYTES, nestingDepth } from './body-limits.ts';
+import { storeInputError } from './store-input-error.ts';
 import { hasDeclaredAccess } from './rbac.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { repositoryRoutes } from './routes/repositories.ts';
+import { repoCredsRoutes } from './routes/repo-creds.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { webhookRoutes } from './routes/webhook.ts';
@@ -53,7 +55,8 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
     done(null, parsed.objects[0]);
   });
 
-  app.setErrorHandler((error: FastifyError | FlotillaError, request, reply) => {
+  app.setErrorHandler((raised: FastifyError | FlotillaError, request, reply) => {
+    const error = storeInputError(raised) ?? raised;
     const body = toErrorBody(error);
     const status = error instanceof FlotillaError ? error.statusCode : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
@@ -90,6 +93,7 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
   await app.register(clusterRoutes(ctx), { prefix: '/api/v1/clusters' });
   await app.register(repositoryRoutes(ctx), { prefix: '/api/v1/repositories' });
+  await app.register(repoCredsRoutes(ctx), { prefix: '/api/v1/repocreds' });
   await app.register(applicationRoutes(ctx), { prefix: '/api/v1/applications' });
   await app.register(projectRoutes(ctx), { prefix: '/api/v1/projects' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1/audit' });

@@ -3,12 +3,14 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { AckSchema, DeltaSchema, SnapshotSchema } from './assignment.ts';
-import { HeartbeatSchema, HelloSchema, ProtocolErrorSchema, RegisteredSchema, WelcomeSchema } from './hello.ts';
+import { HeartbeatSchema, HelloSchema, ProtocolErrorSchema, RegisteredAckSchema, RegisteredSchema, WelcomeSchema } from './hello.ts';
 import { EventAckSchema, EventSchema, StatusAckSchema, StatusSchema } from './status.ts';
 import type { ProtocolIssue } from './envelope.ts';
+import { messageShapeIssue } from './message-shape.ts';
 
 const agentSchemas = {
   hello: HelloSchema,
+  'registered.ack': RegisteredAckSchema,
   ack: AckSchema,
   status: StatusSchema,
   event: EventSchema,
@@ -53,6 +55,8 @@ function decode<T>(checks: Map<string, TypeCheck<TSchema>>, data: string | Buffe
     return { ok: false, issue: { path: '', message: `not JSON: ${(error as Error).message}` } };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issue: { path: '', message: 'a message must be a JSON object' } };
+  const shape = messageShapeIssue(value);
+  if (shape) return { ok: false, issue: shape };
   const type = (value as { type?: unknown }).type;
   const check = typeof type === 'string' ? checks.get(type) : undefined;
   if (!check) return { ok: false, issue: { path: 'type', message: `unknown message type ${describeType(type)}` } };

@@ -5,3 +5,5 @@ export * from './hello.ts';
 export * from './status.ts';
 export * from './codec.ts';
 export * from './close-reason.ts';
+export * from './limits.ts';
+export * from './message-shape.ts';
