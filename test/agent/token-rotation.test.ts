@@ -47,6 +47,10 @@ describe('tokens from a file', () => {
       subjects: [{ kind: 'ServiceAccount', name: 'agent', namespace: NS }],
     });
     await create(cluster, `/api/v1/namespaces/${NS}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'seen' } });
+    // The API server's RBAC authorizer learns of the binding from a watch: under load a token
+    // used at once may still be refused (seen in CI). Wait until the binding is in force.
+    const probe = await boundToken(cluster, 'bound-probe');
+    await waitFor('the view binding in force', async () => (await kubeRequest({ ...cluster, token: probe }, 'GET', `/api/v1/namespaces/${NS}/configmaps`)).status === 200, 30_000, 100);
     dir = mkdtempSync(join(tmpdir(), 'token-file-'));
     // One kubeconfig names its token file relatively (`token`, beside it; the test runs from the
     // repository root), the other by its absolute path.
