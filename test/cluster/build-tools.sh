@@ -123,10 +123,11 @@ k8s_out="$cache/bin/kubernetes-$KUBERNETES_VERSION"
 # The plan first: which binaries are missing (a progress display counts them).
 missing=()
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do [ -x "$k8s_out/$cmd" ] || missing+=("$cmd"); done
-for pair in "etcd-$ETCD_VERSION/etcd" "kwok-$KWOK_VERSION/kwok" "helm-$HELM_VERSION/helm" "kustomize-$KUSTOMIZE_VERSION/kustomize" "jsonnet-$JSONNET_VERSION/jsonnet"; do
+pairs=("etcd-$ETCD_VERSION/etcd" "kwok-$KWOK_VERSION/kwok" "helm-$HELM_VERSION/helm" "kustomize-$KUSTOMIZE_VERSION/kustomize" "jsonnet-$JSONNET_VERSION/jsonnet" "distribution-$DISTRIBUTION_VERSION/registry")
+for pair in "${pairs[@]}"; do
   [ -x "$cache/bin/$pair" ] || missing+=("${pair#*/}")
 done
-log "to build: ${missing[*]:-nothing} (${#missing[@]} of 9)"
+log "to build: ${missing[*]:-nothing} (${#missing[@]} of $((4 + ${#pairs[@]})))"
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   if need "$k8s_out" "$cmd"; then timed "$cmd $KUBERNETES_VERSION" k8s_build "$cmd" "$k8s_out"; fi
 done
@@ -140,4 +141,7 @@ out="$cache/bin/kustomize-$KUSTOMIZE_VERSION"
 if need "$out" kustomize; then timed "kustomize $KUSTOMIZE_VERSION" gobin_install "$out" "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"; fi
 out="$cache/bin/jsonnet-$JSONNET_VERSION"
 if need "$out" jsonnet; then timed "jsonnet $JSONNET_VERSION" gobin_install "$out" "github.com/google/go-jsonnet/cmd/jsonnet@$JSONNET_VERSION"; fi
+# The CNCF distribution registry: an OCI registry on loopback for the Helm OCI chart tests (test/support/oci-registry.ts).
+out="$cache/bin/distribution-$DISTRIBUTION_VERSION"
+if need "$out" registry; then timed "registry $DISTRIBUTION_VERSION" gobin_install "$out" "github.com/distribution/distribution/v3/cmd/registry@$DISTRIBUTION_VERSION" "-X github.com/distribution/distribution/v3/version.version=$DISTRIBUTION_VERSION"; fi
 log "all tools ready under $cache/bin"

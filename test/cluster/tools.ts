@@ -15,6 +15,7 @@ const binaries = {
   helm: 'HELM_VERSION',
   kustomize: 'KUSTOMIZE_VERSION',
   jsonnet: 'JSONNET_VERSION',
+  registry: 'DISTRIBUTION_VERSION',
 } as const;
 
 export type ToolName = keyof typeof binaries;

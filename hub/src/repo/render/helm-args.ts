@@ -1,0 +1,70 @@
+// The `helm template` command line for one render, from facts already resolved (files placed and
+// checked, capabilities chosen). Pure. The order is Argo CD's (util/helm/cmd.go template): value
+// files, then the inline values file, then --set/--set-string, then --set-file; Helm merges them
+// in that precedence whatever the flag order, so later parameters win over earlier ones.
+import type { ClusterCapabilities } from './types.ts';
+import type { HelmParameter, HelmSpec } from './helm-spec.ts';
+
+/** Everything `helm template` is told. */
+export interface TemplatePlan {
+  releaseName: string;
+  /** The chart: an absolute directory, `oci://…`, or a name in `repo` (or in an added repository, `name/chart`). */
+  chart: string;
+  /** Chart version (constraint) for charts from a repository or registry. */
+  version?: string;
+  /** An HTTP Helm repository to look the chart up in (`--repo`), when no credentials are needed. */
+  repo?: string;
+  /** http instead of https for an OCI registry on loopback. */
+  plainHttp?: boolean;
+  namespace: string;
+  kubeVersion: string;
+  apiVersions: string[];
+  /** Absolute paths of value files, in order (the inline values file last). */
+  valueFiles: string[];
+  parameters: HelmParameter[];
+  /** `--set-file` parameters with absolute paths. */
+  fileParameters: { name: string; path: string }[];
+  includeCrds: boolean;
+  skipTests: boolean;
+  skipSchemaValidation: boolean;
+}
+
+/** The arguments after the helm binary (pure). */
+export function templateArgs(plan: TemplatePlan): string[] {
+  const args = ['template', plan.releaseName, plan.chart];
+  if (plan.version) args.push('--version', plan.version);
+  if (plan.repo) args.push('--repo', plan.repo);
+  if (plan.plainHttp) args.push('--plain-http');
+  if (plan.namespace) args.push('--namespace', plan.namespace);
+  if (plan.kubeVersion) args.push('--kube-version', plan.kubeVersion);
+  for (const apiVersion of plan.apiVersions) args.push('--api-versions', apiVersion);
+  for (const file of plan.valueFiles) args.push('--values', file);
+  for (const p of plan.parameters) args.push(p.forceString ? '--set-string' : '--set', `${p.name}=${escapeSetValue(p.value)}`);
+  for (const p of plan.fileParameters) args.push('--set-file', `${p.name}=${p.path}`);
+  if (plan.includeCrds) args.push('--include-crds');
+  if (plan.skipTests) args.push('--skip-tests');
+  if (plan.skipSchemaValidation) args.push('--skip-schema-validation');
+  return args;
+}
+
+/**
+ * A `--set` value as Argo CD passes it (cleanSetParameters): a comma not already escaped is
+ * escaped, so `a,b` stays one string, except in a `{a,b}` list (pure).
+ */
+export function escapeSetValue(value: string): string {
+  if (value.startsWith('{') && value.endsWith('}')) return value;
+  return value.replace(/(?<!\\),/g, '\\,');
+}
+
+/** `.Capabilities` for a render: the source's `kubeVersion`/`apiVersions` win over the cluster's (pure). */
+export function effectiveCapabilities(spec: Pick<HelmSpec, 'kubeVersion' | 'apiVersions'>, cluster: ClusterCapabilities): ClusterCapabilities {
+  return {
+    kubeVersion: spec.kubeVersion ?? cluster.kubeVersion,
+    apiVersions: spec.apiVersions ?? cluster.apiVersions,
+  };
+}
+
+/** The release name (`helm.releaseName`, else the application's name) and namespace (`helm.namespace`, else the destination's) (pure). */
+export function releaseOf(spec: Pick<HelmSpec, 'releaseName' | 'namespace'>, appName: string, namespace: string): { releaseName: string; namespace: string } {
+  return { releaseName: spec.releaseName ?? appName, namespace: spec.namespace ?? namespace };
+}

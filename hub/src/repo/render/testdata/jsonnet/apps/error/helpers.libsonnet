@@ -1,0 +1,5 @@
+{
+  port(n)::
+    if n > 0 then n
+    else error 'port must be positive, got ' + n,
+}

@@ -1,0 +1,2 @@
+// Only rendered with directory.recurse.
+{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'extra' } }

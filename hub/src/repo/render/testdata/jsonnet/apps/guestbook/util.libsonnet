@@ -1,0 +1,4 @@
+// Imported from beside main.jsonnet (not evaluated by itself).
+{
+  labels(env):: { environment: env },
+}
