@@ -8,6 +8,7 @@ import { FileBackend, SecretBackend } from './link/backend.ts';
 import { BundleCache } from './link/bundles.ts';
 import { HubLink } from './link/hub-link.ts';
 import { Kube } from './engine/kube.ts';
+import { CapabilitiesCache } from './engine/capabilities.ts';
 import { FIELD_MANAGER } from './engine/objects.ts';
 import { AppQueue } from './engine/queue.ts';
 import { Reconciler } from './engine/reconciler.ts';
@@ -15,6 +16,7 @@ import { Watcher } from './watch/watcher.ts';
 import { EventForwarder } from './watch/events.ts';
 
 const BUNDLE_GC_DELAY_MS = 10_000;
+const CAPABILITIES_REFRESH_MS = 300_000;
 
 /** The agent's version, reported in its hello. */
 export const AGENT_VERSION = '0.1.0';
@@ -32,6 +34,8 @@ export interface AgentOptions {
   tls?: TlsTrust;
   /** Largest bundle downloaded, in bytes (default MAX_BUNDLE_BYTES). */
   maxBundleBytes?: number;
+  /** How often the cluster's version and API versions are read again; a change reconnects to report it (default 5 min). */
+  capabilitiesRefreshMs?: number;
   log: Logger;
 }
 
@@ -50,10 +54,18 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const backend = 'dir' in options.state ? new FileBackend(options.state.dir) : new SecretBackend(kube, options.state.secretNamespace);
   const store = new StateStore(backend);
   await store.load(options.hubUrl);
-  const kubernetesVersion = await kube.serverVersion().catch((error: unknown) => {
-    log.warn({ err: (error as Error).message }, 'the cluster API is not reachable yet');
-    return undefined;
+  // The cluster's version and API versions, for the hub's renders (.Capabilities): read now, kept, read again at most every few minutes.
+  const capabilitiesRefreshMs = options.capabilitiesRefreshMs ?? CAPABILITIES_REFRESH_MS;
+  const capabilities = new CapabilitiesCache({
+    maxAgeMs: capabilitiesRefreshMs,
+    load: async () => {
+      const { dropped, ...read } = await kube.capabilities();
+      if (dropped) log.warn({ dropped, kept: read.apiVersions.length }, 'the cluster serves more API versions than a hello carries; kinds left out');
+      return read;
+    },
   });
+  const first = await capabilities.get();
+  if (first.error) log.warn({ err: first.error.message }, 'the cluster API is not reachable yet');
   const timers = new Set<NodeJS.Timeout>();
   const requeue = (app: string, afterMs: number) => {
     const t = setTimeout(() => {
@@ -85,7 +97,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     store,
     log,
     agentVersion: AGENT_VERSION,
-    kubernetesVersion,
+    capabilities: async () => (await capabilities.get()).capabilities,
     serverUrl: kube.server,
     ...(options.tls ? { tls: options.tls } : {}),
     onAssignments: (apps) => {
@@ -102,13 +114,19 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   collectBundles();
   link.start();
   const resync = setInterval(() => queue.add(...all()), options.resyncMs ?? 180_000);
-  log.info({ hub: options.hubUrl, state: backend.description, apps: Object.keys(store.current.assignments).length, kubernetesVersion }, 'agent started');
+  // A cluster upgraded or a CRD installed: the hub hears it through a new hello (a reconnect resumes cheaply).
+  const capabilitiesTimer = setInterval(() => {
+    if (!link.isConnected) return;
+    void capabilities.refresh().then((changed) => changed && link.reconnect('the cluster capabilities changed'));
+  }, capabilitiesRefreshMs);
+  log.info({ hub: options.hubUrl, state: backend.description, apps: Object.keys(store.current.assignments).length, kubernetesVersion: first.capabilities?.kubeVersion, apiVersions: first.capabilities?.apiVersions.length }, 'agent started');
   return {
     link,
     queue,
     store,
     async stop() {
       clearInterval(resync);
+      clearInterval(capabilitiesTimer);
       clearTimeout(bundleGc);
       for (const t of timers) clearTimeout(t);
       link.stop();

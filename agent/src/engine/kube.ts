@@ -7,6 +7,11 @@ import { request as httpRequest } from 'node:http';
 import type { ClusterAccess } from './kubeconfig.ts';
 import { collectPages, type FullList, type ListPage } from './list-pages.ts';
 import { Informer, type WatchTiming } from '../watch/informer.ts';
+import type { Capabilities } from '@flotilla/shared';
+import { apiVersionsOf, groupVersionsFromLegacy, servedFromAggregated, type ServedGroupVersion } from './capabilities.ts';
+
+/** Asks for aggregated discovery (every group's resources in one answer), falling back to the older documents. */
+const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
 
 /** A Kubernetes object as the engine handles it. */
 export interface KubeObject {
@@ -99,6 +104,35 @@ export class Kube {
   /** The API server's version (e.g. v1.34.4). */
   async serverVersion(): Promise<string> {
     return (await this.raw<{ gitVersion: string }>('GET', '/version', undefined, { what: 'server version' })).gitVersion;
+  }
+
+  /** The server version and the `--api-versions` list (capabilities.ts); `dropped` entries did not fit the bound. */
+  async capabilities(): Promise<Capabilities & { dropped: number }> {
+    const [version, served] = await Promise.all([this.serverVersion(), this.servedGroupVersions()]);
+    // Within the hello's bounds, or the hub would refuse every hello (64 characters: no real version is longer).
+    return { kubeVersion: String(version ?? '').slice(0, 64), ...apiVersionsOf(served) };
+  }
+
+  /**
+   * Every served group version with its resources: two requests with aggregated discovery (`/api`,
+   * `/apis`; Kubernetes 1.26+), else one per group version through the per-kind discovery cache
+   * (a group version that fails, e.g. an aggregated API that is down, is left out).
+   */
+  async servedGroupVersions(): Promise<ServedGroupVersion[]> {
+    const roots = await Promise.all(['/api', '/apis'].map((root) => this.raw<unknown>('GET', root, undefined, { what: `discover ${root}`, accept: AGGREGATED_DISCOVERY })));
+    const served: ServedGroupVersion[] = [];
+    for (const root of roots) {
+      const aggregated = servedFromAggregated(root);
+      if (aggregated) {
+        served.push(...aggregated);
+        continue;
+      }
+      for (const groupVersion of groupVersionsFromLegacy(root)) {
+        const kinds = await this.loadDiscovery(groupVersion).catch(() => undefined);
+        if (kinds) served.push({ groupVersion, resources: [...kinds].map(([kind, info]) => ({ kind, verbs: info.verbs })) });
+      }
+    }
+    return served;
   }
 
   /** The server URL of the current context. */
@@ -256,21 +290,21 @@ export class Kube {
   }
 
   /** A JSON request to the API server over a kept-alive connection pool; a 401 re-reads the token and retries once. */
-  async raw<T>(method: string, path: string, body?: unknown, options: { contentType?: string; what?: string } = {}): Promise<T> {
+  async raw<T>(method: string, path: string, body?: unknown, options: { contentType?: string; what?: string; accept?: string } = {}): Promise<T> {
     const what = options.what ?? `${method} ${path}`;
     const transport = await this.transport().catch((error: unknown) => Promise.reject(wrap(what, error)));
     try {
-      return await this.send<T>(transport, method, path, body, options.contentType, what);
+      return await this.send<T>(transport, method, path, body, options.contentType, what, options.accept);
     } catch (error) {
       if (!(await this.hasNewToken(error, transport))) throw error;
-      return this.send<T>(await this.transport(), method, path, body, options.contentType, what);
+      return this.send<T>(await this.transport(), method, path, body, options.contentType, what, options.accept);
     }
   }
 
-  private send<T>(transport: Transport, method: string, path: string, body: unknown, contentType: string | undefined, what: string): Promise<T> {
+  private send<T>(transport: Transport, method: string, path: string, body: unknown, contentType: string | undefined, what: string, accept = 'application/json'): Promise<T> {
     const url = new URL(path, this.access.server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { ...transport.headers, accept: 'application/json' };
+    const headers: Record<string, string> = { ...transport.headers, accept };
     if (payload !== undefined) {
       headers['content-type'] = contentType ?? 'application/json';
       // Explicit: Node sends a DELETE body without a length, which breaks the kept-alive connection.

@@ -3,7 +3,7 @@
 // deliver status and events at least once (latest status per app wins; resent after reconnects).
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type EventMessage, type HubMessage, type TlsTrust } from '@flotilla/shared';
+import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type Capabilities, type EventMessage, type HubMessage, type TlsTrust } from '@flotilla/shared';
 import type { StateStore } from './state.ts';
 
 /** How the link is set up. */
@@ -14,7 +14,8 @@ export interface HubLinkOptions {
   store: StateStore;
   log: Logger;
   agentVersion: string;
-  kubernetesVersion?: string;
+  /** The cluster's capabilities for the hello (capabilities.ts caches them); undefined when unknown. */
+  capabilities?: () => Promise<Capabilities | undefined>;
   serverUrl?: string;
   /** Called after assignments changed and were stored: the names of the apps that changed. */
   onAssignments(apps: string[]): void;
@@ -25,6 +26,9 @@ export interface HubLinkOptions {
   /** Largest message accepted from the hub (default MAX_HUB_MESSAGE_BYTES); a larger one closes the socket. */
   maxMessageBytes?: number;
 }
+
+/** How long a hello waits for the cluster's capabilities; past it, the hello goes without (the hub's hello timeout is 10 s). */
+const CAPABILITIES_WAIT_MS = 3000;
 
 /** Reconnect delays: 0.5 s doubling to 30 s, with ±20 % jitter. */
 export function defaultBackoff(attempt: number, random = Math.random()): number {
@@ -81,9 +85,7 @@ export class HubLink {
     this.ws = ws;
     ws.on('open', () => {
       this.lastHeard = Date.now();
-      const { revision, epoch } = this.options.store.current;
-      this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: revision, ...(epoch ? { epoch } : {}),
-        ...(this.options.kubernetesVersion ? { kubernetesVersion: this.options.kubernetesVersion } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}) });
+      void this.hello(ws);
     });
     ws.on('message', (data: Buffer) => {
       this.lastHeard = Date.now();
@@ -117,6 +119,26 @@ export class HubLink {
       this.log.info({ code, reason: reason.toString(), retryInMs: delay }, 'disconnected from the hub');
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     });
+  }
+
+  /** Sends the hello, with the cluster's capabilities when they come in time (kubernetesVersion too, for older hubs). */
+  private async hello(ws: WebSocket): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), CAPABILITIES_WAIT_MS)));
+    const capabilities = await Promise.race([this.options.capabilities?.().catch(() => undefined), wait]);
+    clearTimeout(timer);
+    if (this.ws !== ws) return;
+    const { revision, epoch } = this.options.store.current;
+    this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: revision, ...(epoch ? { epoch } : {}),
+      ...(capabilities ? { kubernetesVersion: capabilities.kubeVersion, capabilities } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}) });
+  }
+
+  /** Closes the connection to connect again at once (a new hello, e.g. with new capabilities); no-op when not connected. */
+  reconnect(reason: string): void {
+    if (!this.connected || !this.ws) return;
+    this.log.info({ reason }, 'reconnecting to the hub');
+    this.attempt = 0;
+    this.ws.close(1000, reason);
   }
 
   private async handle(message: HubMessage): Promise<void> {

@@ -30,6 +30,8 @@ export interface GatewayOptions {
   helloTimeoutMs?: number;
   /** How often every live session's credential is checked again (default 30 s). */
   credentialRecheckMs?: number;
+  /** Called when an agent's hello reports capabilities that differ from the stored ones (hub.ts refreshes the cluster's applications). */
+  onCapabilitiesChanged?(clusterId: number): void;
 }
 
 /** Accepts agent connections on an HTTP server. */
@@ -102,6 +104,14 @@ export class Gateway {
         missedHeartbeats: this.options.missedHeartbeats,
         maxMessageBytes: this.options.maxMessageBytes,
         helloTimeoutMs: this.options.helloTimeoutMs ?? 10_000,
+        onCapabilitiesChanged: (id) => {
+          // A callback's failure is the callback's: never the session's (it would end the hub process).
+          try {
+            this.options.onCapabilitiesChanged?.(id);
+          } catch (error) {
+            this.log.error({ err: error, cluster: id }, 'reacting to changed cluster capabilities failed');
+          }
+        },
         onEstablished: (s) => {
           const previous = this.sessions.get(s.clusterId);
           this.sessions.set(s.clusterId, s);

@@ -31,6 +31,8 @@ export interface SessionOptions {
   helloTimeoutMs: number;
   /** Called once the hello is accepted (the gateway then closes an older session of the cluster). */
   onEstablished(session: AgentSession): void;
+  /** Called after a hello whose capabilities differ from the stored ones (a first report too): the cluster's renders may change. */
+  onCapabilitiesChanged?(clusterId: number): void;
   onClosed(session: AgentSession): void;
 }
 
@@ -92,9 +94,10 @@ export class AgentSession {
         if (message.protocol !== PROTOCOL_VERSION) {
           return this.fail(CloseCode.unsupportedVersion, 'unsupported_version', `this hub speaks protocol ${PROTOCOL_VERSION}, the agent ${message.protocol}`);
         }
-        this.connectedAt = await recordAgentHello(this.options.pool, this.clusterId, message);
+        const recorded = await recordAgentHello(this.options.pool, this.clusterId, message);
+        this.connectedAt = recorded?.connectedAt;
         const cluster = await getClusterById(this.options.pool, this.clusterId);
-        if (!cluster) return this.fail(CloseCode.revoked, 'revoked', 'the cluster was removed');
+        if (!cluster || !recorded) return this.fail(CloseCode.revoked, 'revoked', 'the cluster was removed');
         this.clusterName = cluster.name;
         this.established = true;
         this.options.onEstablished(this);
@@ -103,9 +106,13 @@ export class AgentSession {
         // A revision acked under another epoch (a store restored from backup) is no cursor here.
         const sameEpoch = message.epoch === this.options.epoch;
         this.sentRevision = sameEpoch ? message.lastRevision : 0;
-        this.log.info({ clusterName: cluster.name, lastRevision: message.lastRevision, agentVersion: message.agentVersion, ...(sameEpoch ? {} : { agentEpoch: message.epoch ?? null }) }, 'agent connected');
+        this.log.info({ clusterName: cluster.name, lastRevision: message.lastRevision, agentVersion: message.agentVersion, kubeVersion: cluster.capabilities?.kubeVersion, apiVersions: cluster.capabilities?.apiVersionsCount, ...(sameEpoch ? {} : { agentEpoch: message.epoch ?? null }) }, 'agent connected');
         this.startHeartbeats();
         this.pushUpdates(true);
+        if (recorded.capabilitiesChanged) {
+          this.log.info({ clusterName: cluster.name, kubeVersion: cluster.capabilities?.kubeVersion, apiVersions: cluster.capabilities?.apiVersionsCount }, 'cluster capabilities changed; refreshing its applications');
+          this.options.onCapabilitiesChanged?.(this.clusterId);
+        }
         return;
       }
       case 'registered.ack':

@@ -2,9 +2,12 @@
 // exchanged for a long-lived credential; both are stored only as hashes and can be revoked. The
 // token is spent when the agent has stored the credential (it acknowledges it, or connects with
 // it), and that credential then replaces every older one of the cluster. A cluster's API URL,
-// which destination.server routes by, is only ever one an admin set or confirmed.
+// which destination.server routes by, is only ever one an admin set or confirmed. What the cluster
+// serves (its capabilities: version and API versions) is stored from each hello for the renderer.
 import type { Queryable } from './db.ts';
 import { hashToken, newToken } from './secrets.ts';
+import type { ClusterCapabilities } from '../repo/render/types.ts';
+import { noCapabilities, normalizeCapabilities } from '../repo/render/capabilities.ts';
 
 /** A registered cluster as the API shows it. */
 export interface ClusterRecord {
@@ -16,6 +19,8 @@ export interface ClusterRecord {
   /** The API URL the agent reported at hello: shown, never routed by until confirmed. */
   reportedServerUrl: string | null;
   agentInfo: Record<string, unknown> | null;
+  /** What the agent last reported the cluster serves, summed up (the list itself: capabilitiesOf); null before any report. */
+  capabilities: { kubeVersion: string; apiVersionsCount: number } | null;
   revision: number;
   ackedRevision: number;
   connectedAt: Date | null;
@@ -31,6 +36,8 @@ interface ClusterRow {
   server_url: string | null;
   reported_server_url: string | null;
   agent_info: Record<string, unknown> | null;
+  kube_version: string | null;
+  api_versions_count: number | null;
   revision: string;
   acked_revision: string;
   connected_at: Date | null;
@@ -39,7 +46,12 @@ interface ClusterRow {
   applications: string;
 }
 
-const SELECT = `SELECT c.*, (SELECT count(*) FROM applications a WHERE a.cluster_id = c.id) AS applications FROM clusters c`;
+// Named columns: the capabilities list (thousands of entries) is summed up here, read whole only by capabilitiesOf.
+const SELECT = `SELECT c.id, c.name, c.labels, c.server_url, c.reported_server_url, c.agent_info, c.revision, c.acked_revision,
+    c.connected_at, c.last_seen_at, c.created_at,
+    c.capabilities->>'kubeVersion' AS kube_version, jsonb_array_length(c.capabilities->'apiVersions') AS api_versions_count,
+    (SELECT count(*) FROM applications a WHERE a.cluster_id = c.id) AS applications
+  FROM clusters c`;
 
 function toRecord(row: ClusterRow): ClusterRecord {
   return {
@@ -49,6 +61,7 @@ function toRecord(row: ClusterRow): ClusterRecord {
     serverUrl: row.server_url,
     reportedServerUrl: row.reported_server_url,
     agentInfo: row.agent_info,
+    capabilities: row.kube_version === null && row.api_versions_count === null ? null : { kubeVersion: row.kube_version ?? '', apiVersionsCount: Number(row.api_versions_count ?? 0) },
     revision: Number(row.revision),
     ackedRevision: Number(row.acked_revision),
     connectedAt: row.connected_at,
@@ -234,14 +247,42 @@ export async function revokeClusterTokens(db: Queryable, clusterId: number): Pro
   return res.rowCount ?? 0;
 }
 
-/** Records what the agent said about itself on connect (its URL as a report, never for routing). */
-export async function recordAgentHello(db: Queryable, clusterId: number, info: { agentVersion: string; kubernetesVersion?: string; serverUrl?: string }): Promise<Date | undefined> {
-  const res = await db.query<{ connected_at: Date }>(
-    `UPDATE clusters SET agent_info = $2, reported_server_url = COALESCE($3, reported_server_url), connected_at = date_trunc('milliseconds', clock_timestamp()), last_seen_at = now()
-       WHERE id = $1 RETURNING connected_at`,
-    [clusterId, { agentVersion: info.agentVersion, kubernetesVersion: info.kubernetesVersion ?? null }, info.serverUrl ? normalizeServerUrl(info.serverUrl) : null],
+/** What an agent says about itself and its cluster in its hello. */
+export interface AgentHelloInfo {
+  agentVersion: string;
+  /** Older agents report only this; it then stands for capabilities without API versions. */
+  kubernetesVersion?: string;
+  capabilities?: ClusterCapabilities;
+  serverUrl?: string;
+}
+
+/**
+ * Records what the agent said about itself on connect (its URL as a report, never for routing) and
+ * the cluster's capabilities (kept as they were when the hello carries none); answers when the
+ * session connected and whether the capabilities changed (a first report counts), so the cluster's
+ * renders can follow.
+ */
+export async function recordAgentHello(db: Queryable, clusterId: number, info: AgentHelloInfo): Promise<{ connectedAt: Date; capabilitiesChanged: boolean } | undefined> {
+  const reported = info.capabilities ?? (info.kubernetesVersion ? { kubeVersion: info.kubernetesVersion, apiVersions: [] } : undefined);
+  const res = await db.query<{ connected_at: Date; capabilities_changed: boolean }>(
+    `WITH old AS (SELECT id, capabilities FROM clusters WHERE id = $1 FOR UPDATE)
+     UPDATE clusters c SET
+         agent_info = jsonb_build_object('agentVersion', $2::text, 'kubernetesVersion', COALESCE($3::text, ($5::jsonb)->>'kubeVersion', old.capabilities->>'kubeVersion')),
+         reported_server_url = COALESCE($4, c.reported_server_url),
+         capabilities = COALESCE($5::jsonb, old.capabilities),
+         connected_at = date_trunc('milliseconds', clock_timestamp()), last_seen_at = now()
+       FROM old WHERE c.id = old.id
+       RETURNING c.connected_at, c.capabilities IS DISTINCT FROM old.capabilities AS capabilities_changed`,
+    [clusterId, info.agentVersion, info.kubernetesVersion ?? null, info.serverUrl ? normalizeServerUrl(info.serverUrl) : null, reported ? normalizeCapabilities(reported) : null],
   );
-  return res.rows[0]?.connected_at;
+  const row = res.rows[0];
+  return row && { connectedAt: row.connected_at, capabilitiesChanged: row.capabilities_changed };
+}
+
+/** The destination cluster's capabilities for a render (`--kube-version`, `--api-versions`); empty when its agent never reported them. */
+export async function capabilitiesOf(db: Queryable, clusterId: number): Promise<ClusterCapabilities> {
+  const row = (await db.query<{ capabilities: unknown }>('SELECT capabilities FROM clusters WHERE id = $1', [clusterId])).rows[0];
+  return row?.capabilities ? normalizeCapabilities(row.capabilities) : noCapabilities();
 }
 
 /** Marks the agent alive now. */

@@ -3,6 +3,19 @@
 // and acknowledge once stored).
 import { Type, type Static } from '@sinclair/typebox';
 
+/** Most API version entries one hello carries (group versions first, then `group/version/Kind`). */
+export const MAX_API_VERSIONS = 4000;
+
+/**
+ * What the cluster serves, for Helm's `--kube-version` and `--api-versions` (`.Capabilities`):
+ * the server's gitVersion and, as Argo CD sends them, every group version with a listable and
+ * watchable resource plus `group/version/Kind` for each such resource, sorted.
+ */
+export const CapabilitiesSchema = Type.Object({
+  kubeVersion: Type.String({ maxLength: 64 }),
+  apiVersions: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: MAX_API_VERSIONS }),
+}, { additionalProperties: false });
+
 /** Agent → hub, first message on every connection. */
 export const HelloSchema = Type.Object({
   type: Type.Literal('hello'),
@@ -10,7 +23,10 @@ export const HelloSchema = Type.Object({
   agentVersion: Type.String({ maxLength: 64 }),
   /** The last revision the agent acked and stored; 0 when it has nothing. */
   lastRevision: Type.Integer({ minimum: 0 }),
+  /** The server's version; kept for hubs before `capabilities` (an agent sends both, the same version). */
   kubernetesVersion: Type.Optional(Type.String({ maxLength: 64 })),
+  /** What the cluster serves (absent when the agent could not read it yet; the hub keeps what it had). */
+  capabilities: Type.Optional(CapabilitiesSchema),
   /** The cluster's API URL as the agent sees it: a report for the admin to confirm, never routed by. */
   serverUrl: Type.Optional(Type.String({ maxLength: 512 })),
   /** The hub epoch the agent's stored revision belongs to; a different one gets a snapshot. */
@@ -48,6 +64,7 @@ export const ProtocolErrorSchema = Type.Object({
 }, { additionalProperties: false });
 
 export type Hello = Static<typeof HelloSchema>;
+export type Capabilities = Static<typeof CapabilitiesSchema>;
 export type Welcome = Static<typeof WelcomeSchema>;
 export type Registered = Static<typeof RegisteredSchema>;
 export type RegisteredAck = Static<typeof RegisteredAckSchema>;

@@ -21,6 +21,8 @@ export function presentCluster(cluster: ClusterRecord, ctx: HubContext, now = ne
       reportedServer: cluster.reportedServerUrl,
       connectionState: connectionState(cluster, now, ctx.settings.heartbeatIntervalMs * ctx.settings.missedHeartbeats),
       agent: cluster.agentInfo,
+      /** What the cluster serves, as its agent reported (renders use it: Helm's .Capabilities); null before any report. */
+      capabilities: cluster.capabilities,
       applicationsCount: cluster.applications,
       revision: cluster.revision,
       ackedRevision: cluster.ackedRevision,

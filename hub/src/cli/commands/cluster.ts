@@ -14,6 +14,8 @@ export interface ClusterView {
     reportedServer?: string | null;
     connectionState: { status: string; message: string };
     agent: { agentVersion?: string; kubernetesVersion?: string | null } | null;
+    /** What the cluster serves (renders use it); null before its agent reported. */
+    capabilities?: { kubeVersion: string; apiVersionsCount: number } | null;
     applicationsCount: number;
     revision: number;
     ackedRevision: number;
@@ -32,6 +34,7 @@ interface TokenAnswer {
 }
 
 const agentOf = (c: ClusterView) => c.info.agent?.agentVersion ?? '';
+const kubeVersionOf = (c: ClusterView) => c.info.capabilities?.kubeVersion || c.info.agent?.kubernetesVersion || '';
 
 /** The columns of `cluster list`. */
 export const clusterColumns: Column<ClusterView>[] = [
@@ -56,7 +59,8 @@ export function describeCluster(c: ClusterView): string {
     ['Status', c.info.connectionState.status],
     ['Message', c.info.connectionState.message],
     ['Agent', agentOf(c)],
-    ['Kubernetes', c.info.agent?.kubernetesVersion ?? ''],
+    ['Kubernetes', kubeVersionOf(c)],
+    ['API Versions', c.info.capabilities ? `${c.info.capabilities.apiVersionsCount} (group versions and kinds renders see as .Capabilities.APIVersions)` : 'not reported yet'],
     ['Applications', String(c.info.applicationsCount)],
     ['Revision', `${c.info.revision} (acked ${c.info.ackedRevision})`],
     ['Last Seen', c.info.lastSeenAt ?? 'never'],
