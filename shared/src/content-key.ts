@@ -16,8 +16,29 @@ export function contentKey(value: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
 }
 
-/** Whether a bundle's key is the content key of its inputs and manifests (what the agent checks). */
-export function isBundleKeyValid(bundle: { key: string; inputs: { repoURL: string; commit: string; path: string; params: unknown }; manifests: object[] }): boolean {
+/** The inputs a bundle carried before issue 14, when its key hashed them with its manifests. */
+export interface LegacyBundleInputs {
+  repoURL: string;
+  commit: string;
+  path: string;
+  params: unknown;
+}
+
+/** A bundle's key: `sha256:<hex>` of the canonical JSON of its manifests alone (the commit travels on the assignment). */
+export function bundleKeyOf(manifests: object[]): string {
+  return contentKey(manifests);
+}
+
+/**
+ * Whether a bundle's key is the content key of its manifests (what the agent checks on receipt and
+ * on reading its own copy). A key from before issue 14 hashed the render inputs with the manifests;
+ * such a bundle carries those `inputs` and is accepted while an assignment still names it (the key
+ * still binds every manifest byte), so an upgrade needs no re-render and no re-fetch.
+ */
+export function isBundleKeyValid(bundle: { key: string; manifests: object[]; inputs?: LegacyBundleInputs }): boolean {
+  if (!Array.isArray(bundle.manifests)) return false;
+  if (bundleKeyOf(bundle.manifests) === bundle.key) return true;
+  if (!bundle.inputs) return false;
   const { repoURL, commit, path, params } = bundle.inputs;
   return contentKey({ repoURL, commit, path, params, manifests: bundle.manifests }) === bundle.key;
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startTestHub, eventually, type TestHub } from '../support/hub.ts';
 import { connectAgent, type TestAgent } from '../support/test-agent.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
+import { bundleByKey } from '../../hub/src/store/bundles.ts';
 
 const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@flotilla.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@flotilla.invalid', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
@@ -122,8 +123,8 @@ describe('repository edge cases', () => {
     assert.equal(after.status.sync.revision, rewritten);
     assert.deepEqual(after.status.conditions, []);
     assert.notEqual(after.status.bundle, before.status.bundle);
-    const bundle = await t.hub.ctx.pool.query('SELECT manifests FROM bundles WHERE key = $1', [after.status.bundle]);
-    assert.equal(bundle.rows[0].manifests.manifests[0].data.value, 'rewritten');
+    const bundle = await bundleByKey(t.hub.ctx.pool, t.hub.ctx.secrets, after.status.bundle);
+    assert.equal((bundle?.manifests[0] as any).data.value, 'rewritten');
   });
 
   it('a deleted tag is a condition that keeps the last bundle; the tag pushed again resolves', async () => {

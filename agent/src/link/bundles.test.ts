@@ -1,17 +1,24 @@
-// The bundle cache on a real state directory: bundles are read back verified, a corrupted copy is
-// not used, and retain() drops every bundle no assignment names, from memory and from disk.
+// The bundle cache on a real state directory: bundles are read back verified (keyed by their
+// manifests alone, or by inputs and manifests when stored before issue 14), a corrupted copy is not
+// used, and retain() drops every bundle no assignment names, from memory and from disk.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contentKey } from '@flotilla/shared';
+import { bundleKeyOf, contentKey } from '@flotilla/shared';
 import { FileBackend } from './backend.ts';
 import { StateStore } from './state.ts';
 import { BundleCache, type Bundle } from './bundles.ts';
 
 function bundle(value: string): Bundle {
-  const inputs = { repoURL: 'https://git.example/apps.git', commit: 'a'.repeat(40), path: 'app', params: {} };
+  const manifests = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { value } }];
+  return { key: bundleKeyOf(manifests), manifests };
+}
+
+/** A bundle as a hub before issue 14 named it: by its render inputs and manifests together. */
+function legacyBundle(value: string): Bundle {
+  const inputs = { repoURL: 'git.example/apps', commit: 'a'.repeat(40), path: 'app', params: {} };
   const manifests = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { value } }];
   return { key: contentKey({ ...inputs, manifests }), inputs, manifests };
 }
@@ -43,12 +50,30 @@ describe('BundleCache', () => {
     await assert.rejects(cache.get(one.key), /not cached and the agent has no credential/);
   });
 
-  it('does not use a stored bundle whose content no longer hashes to its key', async () => {
+  it('keeps serving a bundle stored under a key from before issue 14 (inputs and manifests), and counts where bundles came from', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flotilla-bundles-'));
-    const b = bundle('x');
+    const [old, current] = [legacyBundle('old'), bundle('new')];
+    assert.notEqual(old.key, bundleKeyOf(old.manifests));
+    const first = await cacheIn(dir);
+    for (const b of [old, current]) await first.store.write(`bundle-${b.key}`, JSON.stringify(b));
+    const { cache } = await cacheIn(dir);
+    assert.deepEqual((await cache.get(old.key)).manifests, old.manifests);
+    assert.deepEqual((await cache.get(current.key)).manifests, current.manifests);
+    await cache.get(current.key); // from memory now
+    assert.deepEqual(cache.stats, { fetched: 0, fromStore: 2 });
+  });
+
+  it('does not use a stored copy whose content no longer hashes to its key, is not JSON, or names another key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-bundles-'));
+    const [a, b, c, d] = [bundle('a'), bundle('b'), legacyBundle('c'), bundle('d')];
     const { store, cache } = await cacheIn(dir);
-    await store.write(`bundle-${b.key}`, JSON.stringify({ ...b, manifests: [{ ...b.manifests[0], data: { value: 'tampered' } }] }));
-    await assert.rejects(cache.get(b.key), /not cached/);
+    await store.write(`bundle-${a.key}`, JSON.stringify({ ...a, manifests: [{ ...a.manifests[0], data: { value: 'tampered' } }] }));
+    await store.write(`bundle-${b.key}`, '{"key":');
+    // A legacy key with its inputs dropped cannot be checked, so it is not used.
+    await store.write(`bundle-${c.key}`, JSON.stringify({ key: c.key, manifests: c.manifests }));
+    await store.write(`bundle-${d.key}`, JSON.stringify(a));
+    for (const x of [a, b, c, d]) await assert.rejects(cache.get(x.key), /not cached/);
+    assert.deepEqual(cache.stats, { fetched: 0, fromStore: 0 });
   });
 
   it('keeps keys with any characters exactly, one file each', async () => {

@@ -1,17 +1,27 @@
 // Bundles by content key: from the local cache when present (re-verified), else from the hub over
 // HTTP with the cluster credential, up to a size limit; every bundle's key is checked against its
-// content. Bundles no assignment names any more are dropped, from memory and from the durable store.
-import { isBundleKeyValid, MAX_BUNDLE_BYTES, type TlsTrust } from '@flotilla/shared';
+// content (the hash of its manifests alone, so a new commit that leaves an app's manifests as they
+// were names the same bundle and costs no download). Bundles no assignment names any more are
+// dropped, from memory and from the durable store.
+import { isBundleKeyValid, MAX_BUNDLE_BYTES, type LegacyBundleInputs, type TlsTrust } from '@flotilla/shared';
 import { getJson, HttpStatusError, TooLargeError } from './http-get.ts';
 import type { StateStore } from './state.ts';
 
 const PREFIX = 'bundle-';
 
-/** A verified bundle. */
+/** A verified bundle. `inputs` only on bundles rendered before issue 14, whose key hashed them too. */
 export interface Bundle {
   key: string;
-  inputs: { repoURL: string; commit: string; path: string; params: unknown };
   manifests: object[];
+  inputs?: LegacyBundleInputs;
+}
+
+/** Where the bundles this cache handed out came from (counters, for tests and logs). */
+export interface BundleStats {
+  /** Downloaded from the hub. */
+  fetched: number;
+  /** Read back from the durable store (after a restart). */
+  fromStore: number;
 }
 
 /** How bundles are downloaded. */
@@ -24,6 +34,7 @@ export interface BundleFetchOptions {
 
 /** Fetches and caches bundles. */
 export class BundleCache {
+  readonly stats: BundleStats = { fetched: 0, fromStore: 0 };
   private readonly memory = new Map<string, Bundle>();
   private readonly store: StateStore;
   private readonly hubUrl: string;
@@ -51,6 +62,7 @@ export class BundleCache {
       throw new Error(`cannot fetch bundle ${key} from the hub: ${(error as Error).message}`);
     });
     if (bundle.key !== key || !isBundleKeyValid(bundle)) throw new Error(`bundle ${key} failed verification: its content does not hash to its key`);
+    this.stats.fetched++;
     await this.store.write(`${PREFIX}${key}`, JSON.stringify(bundle));
     this.memory.set(key, bundle);
     return bundle;
@@ -76,8 +88,14 @@ export class BundleCache {
   private async fromStore(key: string): Promise<Bundle | undefined> {
     const stored = await this.store.read(`${PREFIX}${key}`).catch(() => undefined);
     if (!stored) return undefined;
-    const bundle = JSON.parse(stored) as Bundle;
-    if (!isBundleKeyValid(bundle)) return undefined; // corrupted: fetch again
+    let bundle: Bundle;
+    try {
+      bundle = JSON.parse(stored) as Bundle;
+    } catch {
+      return undefined; // half-written or corrupted: fetch again
+    }
+    if (bundle.key !== key || !isBundleKeyValid(bundle)) return undefined; // corrupted: fetch again
+    this.stats.fromStore++;
     this.memory.set(key, bundle);
     return bundle;
   }

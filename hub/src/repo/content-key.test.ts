@@ -1,4 +1,4 @@
-// Table tests for canonical JSON and the render and bundle keys built on it.
+// Table tests for canonical JSON and the render and bundle keys built on it (a bundle key hashes the manifests alone).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -45,13 +45,14 @@ describe('renderKey and bundleKey', () => {
     ['renderKey: another commit', renderKey(base), renderKey({ ...base, commit: 'b'.repeat(40) }), false],
     ['renderKey: another path', renderKey(base), renderKey({ ...base, path: 'apps/api' }), false],
     ['renderKey: another param', renderKey(base), renderKey({ ...base, params: { recurse: false, include: '*.yaml' } }), false],
-    ['bundleKey differs from renderKey', bundleKey({ ...base, manifests }), renderKey(base), false],
-    ['bundleKey: manifest key order does not matter', bundleKey({ ...base, manifests }),
-      bundleKey({ ...base, manifests: [{ metadata: { name: 'x' }, kind: 'ConfigMap', apiVersion: 'v1' }] }), true],
-    ['bundleKey: manifest order matters', bundleKey({ ...base, manifests: [...manifests, { kind: 'B' }] }),
-      bundleKey({ ...base, manifests: [{ kind: 'B' }, ...manifests] }), false],
-    ['bundleKey: another manifest value', bundleKey({ ...base, manifests }),
-      bundleKey({ ...base, manifests: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } }] }), false],
+    ['bundleKey is sha256 of the canonical manifests alone', bundleKey(manifests),
+      sha('[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}]'), true],
+    ['bundleKey differs from renderKey', bundleKey(manifests), renderKey(base), false],
+    ['bundleKey: manifest key order does not matter', bundleKey(manifests),
+      bundleKey([{ metadata: { name: 'x' }, kind: 'ConfigMap', apiVersion: 'v1' }]), true],
+    ['bundleKey: manifest order matters', bundleKey([...manifests, { kind: 'B' }]), bundleKey([{ kind: 'B' }, ...manifests]), false],
+    ['bundleKey: another manifest value', bundleKey(manifests), bundleKey([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'y' } }]), false],
+    ['bundleKey: no manifests is a key too', bundleKey([]), sha('[]'), true],
   ];
   for (const [name, a, b, equal] of rows) {
     it(name, () => {

@@ -1,6 +1,7 @@
 // Content addresses for rendering: one canonical JSON encoding and the SHA-256 keys built on it, so that the same
-// source (repository, commit, path, parameters) and the same manifests always get the same key, whatever their key order.
-import { canonicalJson, contentKey } from '@flotilla/shared';
+// source (repository, commit, path, parameters) always gets the same render key and the same manifests the same
+// bundle key, whatever their key order. A bundle key hashes the manifests alone (issue 14).
+import { bundleKeyOf, canonicalJson, contentKey } from '@flotilla/shared';
 import { normalizeRepoUrl } from './repo-url.ts';
 
 /** What a render depends on: the source at one commit and its parameters (e.g. `spec.source.directory`). */
@@ -11,16 +12,13 @@ export interface RenderInput {
   params: unknown;
 }
 
-/** A render's input together with the manifests it produced. */
-export interface BundleInput extends RenderInput {
-  manifests: object[];
-}
-
-/** `sha256:<hex>` of the canonical JSON of a render's input (repoURL normalized) and its manifests. */
-export function bundleKey(input: BundleInput): string {
-  return contentKey({
-    repoURL: normalizeRepoUrl(input.repoURL), commit: input.commit, path: input.path, params: input.params, manifests: input.manifests,
-  });
+/**
+ * `sha256:<hex>` of the canonical JSON of a render's manifests alone. The commit, path and
+ * parameters are left out, so a commit that does not change what an app deploys keeps its bundle
+ * (the commit travels on the assignment), and identical manifests are stored once.
+ */
+export function bundleKey(manifests: object[]): string {
+  return bundleKeyOf(manifests);
 }
 
 /** `sha256:<hex>` of the canonical JSON of a render's input (repoURL normalized): the cache key of a render. */
