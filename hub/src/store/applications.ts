@@ -1,6 +1,9 @@
-// Applications as stored: the Argo CD spec the user gave, where it goes (cluster), what it renders
-// to (bundle and commit), the hub's conditions about it, a pending operation and a pending deletion.
+// Applications as stored: the Argo CD spec the user gave, where it goes (a cluster, or none for an
+// application whose destination is the hub itself), what it renders to (bundle, commit, each source's revision), the
+// hub's conditions about it, a pending operation, a pending deletion, and the parent application
+// that owns it when an app of apps rendered it (app of apps, hub/src/controllers/app-of-apps.ts).
 import type { Queryable } from './db.ts';
+import { normalizeRepoUrl } from '../repo/repo-url.ts';
 
 /** One stored application. */
 export interface ApplicationRecord {
@@ -8,11 +11,16 @@ export interface ApplicationRecord {
   project: string;
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
   spec: ApplicationSpecLike;
-  clusterId: number;
-  clusterName: string;
+  /** The destination cluster; null for an application whose destination is the hub (app of apps). */
+  clusterId: number | null;
+  clusterName: string | null;
+  /** The parent application that rendered this one; null when it came through the API. */
+  owner: string | null;
   repoUrl: string;
   bundleKey: string | null;
   revision: string | null;
+  /** A `spec.sources` application's revision of each source, in source order; null otherwise or before its first render. */
+  revisions: string[] | null;
   conditions: AppCondition[];
   generation: number;
   operation: PendingOperation | null;
@@ -74,11 +82,13 @@ interface AppRow {
   project: string;
   metadata: ApplicationRecord['metadata'];
   spec: ApplicationSpecLike;
-  cluster_id: string;
-  cluster_name: string;
+  cluster_id: string | null;
+  cluster_name: string | null;
+  owner: string | null;
   repo_url: string;
   bundle_key: string | null;
   revision: string | null;
+  revisions: string[] | null;
   conditions: AppCondition[];
   generation: string;
   operation: PendingOperation | null;
@@ -92,7 +102,7 @@ interface AppRow {
 }
 
 const SELECT = `SELECT a.*, c.name AS cluster_name, s.seq AS status_seq, s.status, s.updated_at AS status_updated_at
-  FROM applications a JOIN clusters c ON c.id = a.cluster_id LEFT JOIN application_status s ON s.app_name = a.name`;
+  FROM applications a LEFT JOIN clusters c ON c.id = a.cluster_id LEFT JOIN application_status s ON s.app_name = a.name`;
 
 function toRecord(row: AppRow): ApplicationRecord {
   return {
@@ -100,11 +110,13 @@ function toRecord(row: AppRow): ApplicationRecord {
     project: row.project,
     metadata: row.metadata,
     spec: row.spec,
-    clusterId: Number(row.cluster_id),
+    clusterId: row.cluster_id === null ? null : Number(row.cluster_id),
     clusterName: row.cluster_name,
+    owner: row.owner,
     repoUrl: row.repo_url,
     bundleKey: row.bundle_key,
     revision: row.revision,
+    revisions: row.revisions ?? null,
     conditions: row.conditions,
     generation: Number(row.generation),
     operation: row.operation,
@@ -129,15 +141,37 @@ export async function getApplication(db: Queryable, name: string, options: { for
   return row && toRecord(row);
 }
 
-/** Applications, optionally only those of some projects, a cluster or a repository. */
-export async function listApplications(db: Queryable, filter: { clusterId?: number; repoUrls?: string[]; projects?: string[] } = {}): Promise<ApplicationRecord[]> {
+/** Whether an application's destination is the hub itself (app of apps): no cluster, no agent. */
+export function isHubApplication(app: Pick<ApplicationRecord, 'clusterId'>): boolean {
+  return app.clusterId === null;
+}
+
+/** Applications, optionally only those of some projects, a cluster, a repository, or one parent. */
+export async function listApplications(db: Queryable, filter: { clusterId?: number; repoUrls?: string[]; projects?: string[]; owner?: string; names?: string[] } = {}): Promise<ApplicationRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.clusterId !== undefined) where.push(`a.cluster_id = $${params.push(filter.clusterId)}`);
+  if (filter.owner !== undefined) where.push(`a.owner = $${params.push(filter.owner)}`);
+  if (filter.names) where.push(`a.name = ANY($${params.push(filter.names)})`);
   if (filter.repoUrls) where.push(`a.repo_url = ANY($${params.push(filter.repoUrls)})`);
   if (filter.projects) where.push(`a.project = ANY($${params.push(filter.projects)})`);
   const rows = (await db.query<AppRow>(`${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.name`, params)).rows;
   return rows.map(toRecord);
+}
+
+/**
+ * The names of the applications with a source in one of these repositories (canonical URLs,
+ * repo-url.ts): the first source (`repo_url`) or any of `spec.sources`, so a push to a `ref`
+ * source's repository refreshes the applications whose values live there.
+ */
+export async function applicationsOfRepositories(db: Queryable, urls: string[]): Promise<string[]> {
+  const rows = (await db.query<{ name: string; repo_url: string; sources: unknown }>(
+    `SELECT name, repo_url, spec->'sources' AS sources FROM applications WHERE repo_url = ANY($1) OR jsonb_typeof(spec->'sources') = 'array' ORDER BY name`,
+    [urls],
+  )).rows;
+  const wanted = new Set(urls);
+  const inSources = (sources: unknown) => Array.isArray(sources) && sources.some((s) => typeof (s as SourceLike | null)?.repoURL === 'string' && wanted.has(normalizeRepoUrl((s as SourceLike).repoURL)));
+  return rows.filter((r) => wanted.has(r.repo_url) || inSources(r.sources)).map((r) => r.name);
 }
 
 /** What create and update write. */
@@ -146,15 +180,18 @@ export interface ApplicationWrite {
   project: string;
   metadata: ApplicationRecord['metadata'];
   spec: ApplicationSpecLike;
-  clusterId: number;
+  /** null: the destination is the hub (app of apps). */
+  clusterId: number | null;
   repoUrl: string;
+  /** The parent application that renders this one (set at insert, never changed by an update). */
+  owner?: string | null;
 }
 
 /** Inserts an application; false when the name is taken. */
 export async function insertApplication(db: Queryable, app: ApplicationWrite): Promise<boolean> {
   const res = await db.query(
-    `INSERT INTO applications (name, project, metadata, spec, cluster_id, repo_url) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
-    [app.name, app.project, app.metadata, app.spec, app.clusterId, app.repoUrl],
+    `INSERT INTO applications (name, project, metadata, spec, cluster_id, repo_url, owner) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING`,
+    [app.name, app.project, app.metadata, app.spec, app.clusterId, app.repoUrl, app.owner ?? null],
   );
   return (res.rowCount ?? 0) > 0;
 }
@@ -163,16 +200,21 @@ export async function insertApplication(db: Queryable, app: ApplicationWrite): P
 export async function updateApplicationSpec(db: Queryable, app: ApplicationWrite, sourceChanged: boolean): Promise<void> {
   await db.query(
     `UPDATE applications SET project = $2, metadata = $3, spec = $4, cluster_id = $5, repo_url = $6, generation = generation + 1, updated_at = now()
-       ${sourceChanged ? ', bundle_key = NULL, revision = NULL, refreshed_at = NULL' : ''} WHERE name = $1`,
+       ${sourceChanged ? ', bundle_key = NULL, revision = NULL, revisions = NULL, refreshed_at = NULL' : ''} WHERE name = $1`,
     [app.name, app.project, app.metadata, app.spec, app.clusterId, app.repoUrl],
   );
 }
 
-/** Records the outcome of a render: the new bundle and commit (when it succeeded) and the conditions. */
-export async function recordRender(db: Queryable, name: string, result: { bundleKey?: string; revision?: string; conditions: AppCondition[] }): Promise<void> {
+/**
+ * Records the outcome of a render: the new bundle, commit and per-source revisions (when it
+ * succeeded; `revisions` null for a `spec.source` application) and the conditions. A failed render
+ * leaves all three as they were.
+ */
+export async function recordRender(db: Queryable, name: string, result: { bundleKey?: string; revision?: string; revisions?: string[] | null; conditions: AppCondition[] }): Promise<void> {
   await db.query(
-    `UPDATE applications SET bundle_key = COALESCE($2, bundle_key), revision = COALESCE($3, revision), conditions = $4, refreshed_at = now() WHERE name = $1`,
-    [name, result.bundleKey ?? null, result.revision ?? null, JSON.stringify(result.conditions)],
+    `UPDATE applications SET bundle_key = COALESCE($2, bundle_key), revision = COALESCE($3, revision),
+       revisions = CASE WHEN $5 THEN $6::jsonb ELSE revisions END, conditions = $4, refreshed_at = now() WHERE name = $1`,
+    [name, result.bundleKey ?? null, result.revision ?? null, JSON.stringify(result.conditions), result.revisions !== undefined, result.revisions ? JSON.stringify(result.revisions) : null],
   );
 }
 
@@ -189,4 +231,9 @@ export async function setDeletion(db: Queryable, name: string, deletion: NonNull
 /** Removes an application row (status, operations and history go with it). */
 export async function deleteApplicationRow(db: Queryable, name: string): Promise<void> {
   await db.query('DELETE FROM applications WHERE name = $1', [name]);
+}
+
+/** Replaces an application's hub conditions (the app-of-apps controller keeps its own types in them). */
+export async function setConditions(db: Queryable, name: string, conditions: AppCondition[]): Promise<void> {
+  await db.query('UPDATE applications SET conditions = $2 WHERE name = $1', [name, JSON.stringify(conditions)]);
 }

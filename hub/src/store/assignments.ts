@@ -24,6 +24,7 @@ export function assignmentOf(app: ApplicationRecord): Assignment {
     bundle: app.bundleKey,
     revision: app.revision,
   };
+  if (app.revisions) assignment.revisions = app.revisions;
   if (app.spec.syncPolicy !== undefined) assignment.syncPolicy = app.spec.syncPolicy;
   if (app.spec.ignoreDifferences !== undefined) assignment.ignoreDifferences = app.spec.ignoreDifferences;
   if (app.operation) assignment.operation = app.operation;
@@ -31,8 +32,12 @@ export function assignmentOf(app: ApplicationRecord): Assignment {
   return assignment;
 }
 
-/** Bumps a cluster's revision and logs the app's new assignment (null: it left the cluster). */
-export async function recordAssignment(db: Queryable, clusterId: number, app: string, assignment: Assignment | null): Promise<number> {
+/**
+ * Bumps a cluster's revision and logs the app's new assignment (null: it left the cluster). An
+ * application whose destination is the hub (clusterId null, app of apps) has no agent: nothing is logged.
+ */
+export async function recordAssignment(db: Queryable, clusterId: number | null, app: string, assignment: Assignment | null): Promise<number> {
+  if (clusterId === null) return 0;
   const bumped = await db.query<{ revision: string }>('UPDATE clusters SET revision = revision + 1 WHERE id = $1 RETURNING revision', [clusterId]);
   const revision = Number(bumped.rows[0]?.revision);
   if (!revision) throw new Error(`cluster ${clusterId} does not exist`);

@@ -1,22 +1,73 @@
-// AppProjects: read-only for now (the `default` project exists from the first migration); the
-// tenancy work adds create, update and enforcement.
+// AppProjects: the `default` project exists from the first migration; other projects are created,
+// updated and deleted by the app-of-apps controller for the parent application that renders them
+// (owner); the API reads them. The tenancy work adds the API's own writes and enforcement.
 import type { Queryable } from './db.ts';
 
 /** A stored project. */
 export interface ProjectRecord {
   name: string;
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
   spec: Record<string, unknown>;
+  /** The parent application that renders this project; null for `default` and future API-made ones. */
+  owner: string | null;
   createdAt: Date;
 }
 
-/** Every project, by name. */
-export async function listProjects(db: Queryable): Promise<ProjectRecord[]> {
-  return (await db.query<{ name: string; spec: Record<string, unknown>; created_at: Date }>('SELECT * FROM projects ORDER BY name')).rows
-    .map((r) => ({ name: r.name, spec: r.spec, createdAt: r.created_at }));
+interface ProjectRow {
+  name: string;
+  metadata: ProjectRecord['metadata'] | null;
+  spec: Record<string, unknown>;
+  owner: string | null;
+  created_at: Date;
+}
+
+function toRecord(r: ProjectRow): ProjectRecord {
+  return { name: r.name, metadata: r.metadata ?? {}, spec: r.spec, owner: r.owner, createdAt: r.created_at };
+}
+
+/** Every project, by name; optionally only those of one parent application or with these names. */
+export async function listProjects(db: Queryable, filter: { owner?: string; names?: string[] } = {}): Promise<ProjectRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.owner !== undefined) where.push(`owner = $${params.push(filter.owner)}`);
+  if (filter.names) where.push(`name = ANY($${params.push(filter.names)})`);
+  return (await db.query<ProjectRow>(`SELECT * FROM projects${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY name`, params)).rows.map(toRecord);
 }
 
 /** One project by name. */
 export async function getProject(db: Queryable, name: string): Promise<ProjectRecord | undefined> {
-  const row = (await db.query<{ name: string; spec: Record<string, unknown>; created_at: Date }>('SELECT * FROM projects WHERE name = $1', [name])).rows[0];
-  return row && { name: row.name, spec: row.spec, createdAt: row.created_at };
+  const row = (await db.query<ProjectRow>('SELECT * FROM projects WHERE name = $1', [name])).rows[0];
+  return row && toRecord(row);
+}
+
+/** What a project write holds. */
+export interface ProjectWrite {
+  name: string;
+  metadata: ProjectRecord['metadata'];
+  spec: Record<string, unknown>;
+  owner: string | null;
+}
+
+/** Inserts a project; false when the name is taken. */
+export async function insertProject(db: Queryable, project: ProjectWrite): Promise<boolean> {
+  const res = await db.query('INSERT INTO projects (name, metadata, spec, owner) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING', [project.name, project.metadata, project.spec, project.owner]);
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** Replaces a project's metadata and spec (its owner stays). */
+export async function updateProject(db: Queryable, project: Omit<ProjectWrite, 'owner'>): Promise<void> {
+  await db.query('UPDATE projects SET metadata = $2, spec = $3, updated_at = now() WHERE name = $1', [project.name, project.metadata, project.spec]);
+}
+
+/** Deletes a project; the caller checked that no application uses it (the foreign key would refuse). */
+export async function deleteProject(db: Queryable, name: string): Promise<void> {
+  await db.query('DELETE FROM projects WHERE name = $1', [name]);
+}
+
+/** The applications that use each of these projects, by project name. */
+export async function projectUsers(db: Queryable, names: string[]): Promise<Record<string, string[]>> {
+  const rows = (await db.query<{ project: string; name: string }>('SELECT project, name FROM applications WHERE project = ANY($1) ORDER BY name', [names])).rows;
+  const users: Record<string, string[]> = {};
+  for (const r of rows) (users[r.project] ??= []).push(r.name);
+  return users;
 }

@@ -8,17 +8,20 @@ import { FlotillaError, alreadyExists, invalidInput, notFound, validateApplicati
 import type { HubContext } from '../context.ts';
 import { withTransaction, type Queryable } from '../../store/db.ts';
 import {
-  deleteApplicationRow, getApplication, insertApplication, listApplications, primarySource, setDeletion, setOperation, updateApplicationSpec,
+  getApplication, insertApplication, isHubApplication, listApplications, primarySource, setOperation, updateApplicationSpec,
   type ApplicationWrite, type PendingOperation,
 } from '../../store/applications.ts';
+import { deleteApplication, hubStatusOf, syncHubApplication } from '../../controllers/app-of-apps.ts';
 import { assignmentOf, recordAssignment } from '../../store/assignments.ts';
-import { connectionState, getCluster, getClusterByServer, listClusters } from '../../store/clusters.ts';
+import { connectionState, getCluster } from '../../store/clusters.ts';
+import { resolveDestination } from '../destination.ts';
 import { getProject } from '../../store/projects.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { listEvents } from '../../store/status.ts';
 import { normalizeRepoUrl } from '../../repo/repo-url.ts';
 import { repoUrlPasswordIssues } from '../../repo/url-userinfo.ts';
 import { presentApplication } from '../present-application.ts';
+import { historyOf } from '../../store/sync-history.ts';
 import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
 
 const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: Type.Optional(Type.String()) });
@@ -30,8 +33,8 @@ const DeleteQuery = Type.Object({
 const RefreshQuery = Type.Object({ hard: Type.Optional(Type.Boolean()) });
 const ApplicationBody = Type.Object({}, { additionalProperties: true, description: 'an Argo CD Application (argoproj.io/v1alpha1), as JSON or YAML' });
 
-/** Checks an Application body and resolves its project and destination cluster (400 with field paths). */
-async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Promise<ApplicationWrite> {
+/** Checks an Application body and resolves its project and destination cluster (400 with field paths); app-of-apps children go through it too. */
+export async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Promise<ApplicationWrite> {
   const validated = validateApplication(body);
   if (!validated.ok) {
     throw invalidInput(`invalid Application: ${validated.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, validated.errors);
@@ -45,16 +48,8 @@ async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Pro
   }
   const project = app.spec.project ?? 'default';
   if (!(await getProject(db, project))) throw invalidInput(`project "${project}" does not exist`, [{ path: 'spec.project', message: 'no such project' }]);
-  const dest = app.spec.destination;
-  if (dest.name === 'hub' || dest.server === 'https://kubernetes.default.svc') {
-    throw invalidInput('applying to the hub itself (destination "hub", app of apps) is not supported yet', [{ path: dest.name ? 'spec.destination.name' : 'spec.destination.server', message: 'not supported yet' }]);
-  }
-  const cluster = dest.name ? await getCluster(db, dest.name) : dest.server ? await getClusterByServer(db, dest.server) : undefined;
-  if (!cluster) {
-    const known = (await listClusters(db)).map((c) => c.name);
-    const path = dest.name ? 'spec.destination.name' : 'spec.destination.server';
-    throw invalidInput(`destination cluster ${JSON.stringify(dest.name ?? dest.server)} is not registered (registered: ${known.join(', ') || 'none'})`, [{ path, message: 'no such cluster' }]);
-  }
+  // A registered cluster, or the hub itself (app of apps): destination.ts.
+  const target = await resolveDestination(db, app.spec.destination);
   const { labels, annotations, finalizers } = app.metadata as { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
   const spec = { ...app.spec, project } as unknown as ApplicationWrite['spec'];
   return {
@@ -62,7 +57,7 @@ async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Pro
     project,
     metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}), ...(finalizers ? { finalizers } : {}) },
     spec,
-    clusterId: cluster.id,
+    clusterId: target.kind === 'hub' ? null : target.cluster.id,
     repoUrl: normalizeRepoUrl(primarySource(spec).repoURL),
   };
 }
@@ -73,8 +68,10 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
   const present = async (name: string) => {
     const record = await getApplication(ctx.pool, name);
     if (!record) throw notFound('application', name);
-    const cluster = await getCluster(ctx.pool, record.clusterName);
-    return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter));
+    const history = (await historyOf(ctx.pool, [name])).get(name);
+    if (isHubApplication(record)) return presentApplication(record, undefined, await hubStatusOf(ctx.pool, ctx.secrets, record), history);
+    const cluster = await getCluster(ctx.pool, record.clusterName!);
+    return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter), undefined, history);
   };
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/', {
@@ -84,7 +81,8 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const cluster = request.query.cluster ? await getCluster(ctx.pool, request.query.cluster) : undefined;
     if (request.query.cluster && !cluster) return { items: [] };
     const items = await listApplications(ctx.pool, { clusterId: cluster?.id, projects: request.query.project ? [request.query.project] : undefined });
-    return { items: items.map((a) => presentApplication(a)) };
+    const histories = await historyOf(ctx.pool, items.map((a) => a.name));
+    return { items: await Promise.all(items.map(async (a) => presentApplication(a, undefined, isHubApplication(a) ? await hubStatusOf(ctx.pool, ctx.secrets, a) : undefined, histories.get(a.name)))) };
   });
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name', {
@@ -133,14 +131,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const state = await withTransaction(ctx.pool, async (db) => {
       const current = await getApplication(db, request.params.name, { forUpdate: true });
       if (!current) throw notFound('application', request.params.name);
-      if (!cascade) {
-        await deleteApplicationRow(db, current.name);
-        await recordAssignment(db, current.clusterId, current.name, null);
-        return 'deleted';
-      }
-      await setDeletion(db, current.name, { cascade: true, propagationPolicy: request.query.propagationPolicy ?? 'foreground' });
-      await recordAssignment(db, current.clusterId, current.name, assignmentOf((await getApplication(db, current.name))!));
-      return 'deleting';
+      return deleteApplication(db, current, { cascade, propagationPolicy: request.query.propagationPolicy });
     });
     await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'applications', object: request.params.name, detail: { cascade } });
     return { name: request.params.name, state };
@@ -160,6 +151,16 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
       ...(body.syncOptions ? { syncOptions: body.syncOptions } : {}),
       ...(body.revision ? { revision: body.revision } : {}),
     };
+    const target = await getApplication(ctx.pool, request.params.name);
+    if (!target) throw notFound('application', request.params.name);
+    if (isHubApplication(target)) {
+      // No agent: the hub renders the parent now and applies its children itself (app of apps).
+      await ctx.repo.refresh([target]);
+      const done = await syncHubApplication(ctx, target.name, { id: operation.id, initiatedBy: request.account, ...(body.prune !== undefined ? { prune: body.prune } : {}), ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}) });
+      await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: operation.id, phase: done.phase } });
+      ctx.refreshInBackground(done.refresh);
+      return { operation, application: await present(target.name) };
+    }
     await withTransaction(ctx.pool, async (db) => {
       const current = await getApplication(db, request.params.name, { forUpdate: true });
       if (!current) throw notFound('application', request.params.name);
@@ -198,12 +199,12 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
   }, async (request) => {
     const current = await getApplication(ctx.pool, request.params.name);
     if (!current) throw notFound('application', request.params.name);
-    return { items: await listEvents(ctx.pool, current.clusterId, current.name) };
+    return { items: current.clusterId === null ? [] : await listEvents(ctx.pool, current.clusterId, current.name) };
   });
 };
 
-/** Applies an update; logs a removal on the old cluster when the destination moved. */
-async function update(db: Queryable, write: ApplicationWrite): Promise<void> {
+/** Applies an update; logs a removal on the old cluster when the destination moved (app-of-apps children too). */
+export async function update(db: Queryable, write: ApplicationWrite): Promise<void> {
   const before = (await getApplication(db, write.name))!;
   if (before.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${write.name}" is being deleted; it cannot be changed`);
   const beforeSource = primarySource(before.spec);
