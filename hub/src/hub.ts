@@ -9,10 +9,13 @@ import { openDatabase, type Database } from './store/postgres.ts';
 import { migrate } from './store/migrate.ts';
 import { ensureAdmin } from './store/accounts.ts';
 import { loadSecretBox } from './store/secrets.ts';
+import { sealPlaintextBundles } from './store/bundles.ts';
 import { PasswordHasher } from './store/password-hasher.ts';
 import { DEFAULT_LOGIN_SETTINGS } from './api/login.ts';
-import { getApplication } from './store/applications.ts';
+import { getApplication, listApplications } from './store/applications.ts';
 import { RepoService } from './repo/service.ts';
+import { missingTool, TOOL_NAMES } from './repo/render/tools.ts';
+import { capabilitiesOf } from './store/clusters.ts';
 import { DEFAULT_REPO_LIMITS } from './repo/repo-limits.ts';
 import { urlPolicyOf } from './repo/url-policy.ts';
 import { Poller } from './repo/poller.ts';
@@ -60,6 +63,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const passwords = new PasswordHasher({ params: login.scrypt, maxConcurrent: login.maxConcurrentHashes, maxQueued: login.maxQueuedHashes });
     const initialPassword = await ensureAdmin(database.pool, passwords, options.dataDir);
     const secrets = loadSecretBox(options.dataDir);
+    // Bundles stored before encryption at rest (migration 007) are sealed once, before anything serves them.
+    const sealedBundles = await sealPlaintextBundles(database.pool, secrets);
+    if (sealedBundles) log.info({ bundles: sealedBundles }, 'encrypted the bundles stored in plaintext before migration 007');
     const [host, port] = splitListen(options.listen ?? '127.0.0.1:8080');
     const settings: HubSettings = {
       dataDir: options.dataDir,
@@ -75,6 +81,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       repoMaxFetchBytes: options.repoMaxFetchBytes ?? DEFAULT_REPO_LIMITS.maxFetchBytes,
       repoMaxFileBytes: options.repoMaxFileBytes ?? DEFAULT_REPO_LIMITS.maxFileBytes,
       repoMaxBundleBytes: options.repoMaxBundleBytes ?? DEFAULT_REPO_LIMITS.maxBundleBytes,
+      kustomizeBuildOptions: options.kustomizeBuildOptions ?? [],
+      renderTimeoutMs: options.renderTimeoutMs ?? 90_000,
       tls: tls !== undefined,
       ...(tls?.selfSigned ? { hubFingerprint: tls.fingerprint } : {}),
       login,
@@ -83,7 +91,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       pool: database.pool, log: log.child({ component: 'repo' }), cacheDir: join(options.dataDir, 'git'), secrets,
       policy: urlPolicyOf(settings.repoAllowList),
       limits: { maxFetchBytes: settings.repoMaxFetchBytes, maxFileBytes: settings.repoMaxFileBytes, maxBundleBytes: settings.repoMaxBundleBytes },
+      // A tool may print twice the bundle limit (YAML is wordier than the JSON a bundle is measured in).
+      render: { kustomizeBuildOptions: settings.kustomizeBuildOptions, bounds: { timeoutMs: settings.renderTimeoutMs, maxOutputBytes: 2 * settings.repoMaxBundleBytes } },
+      capabilitiesOf: (clusterId) => capabilitiesOf(database.pool, clusterId),
     });
+    log.info({ tools: repo.tools, kustomizeBuildOptions: settings.kustomizeBuildOptions }, 'render tools');
+    for (const missing of TOOL_NAMES.filter((t) => !repo.tools[t])) log.warn({ tool: missing }, missingTool(missing));
     const ctx: HubContext = {
       pool: database.pool,
       log,
@@ -106,6 +119,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       heartbeatIntervalMs: settings.heartbeatIntervalMs,
       missedHeartbeats: settings.missedHeartbeats,
       maxMessageBytes: settings.maxAgentMessageBytes,
+      // A cluster upgraded or given new APIs renders differently (.Capabilities): refresh its applications.
+      onCapabilitiesChanged: (clusterId) => void listApplications(database.pool, { clusterId }).then(
+        (apps) => ctx.refreshInBackground(apps.map((a) => a.name)),
+        (error: unknown) => log.error({ err: error, cluster: clusterId }, 'cannot list the applications of a cluster whose capabilities changed'),
+      ),
     });
     const api = await buildApi(ctx, () => gateway.connectedClusters, tls);
     await gateway.attach(api.server);

@@ -13,7 +13,10 @@ const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [-
   DATABASE_URL=postgres://…  use that PostgreSQL instead of the embedded one
   FLOTILLA_WEBHOOK_SECRET=…    verify Git webhooks (GitHub/Gitea HMAC, GitLab token) with it
   FLOTILLA_SECRET_KEY=…        base64 32-byte key for credentials at rest (else generated in the data dir)
-  FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)`;
+  FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)
+  FLOTILLA_KUSTOMIZE_BUILD_OPTIONS=…  extra \`kustomize build\` arguments for every app (Argo CD's kustomize.buildOptions)
+  FLOTILLA_HELM, FLOTILLA_KUSTOMIZE, FLOTILLA_JSONNET=…  the render tools (else the tool cache, else PATH)
+  FLOTILLA_RENDER_TIMEOUT=…    seconds one render tool run may take (default 90)`;
 
 const log = createLogger('flotilla-hub');
 let parsed;
@@ -59,6 +62,8 @@ try {
     heartbeatIntervalMs: seconds('heartbeat-interval', parsed.values['heartbeat-interval']),
     webhookSecrets: secret ? { github: secret, gitlab: secret, gitea: secret, bitbucketServer: secret } : {},
     repoAllowList: (process.env.FLOTILLA_REPO_ALLOW ?? '').split(/[\s,]+/).filter((e) => e !== ''),
+    kustomizeBuildOptions: (process.env.FLOTILLA_KUSTOMIZE_BUILD_OPTIONS ?? '').split(/\s+/).filter((e) => e !== ''),
+    ...(process.env.FLOTILLA_RENDER_TIMEOUT ? { renderTimeoutMs: seconds('FLOTILLA_RENDER_TIMEOUT', process.env.FLOTILLA_RENDER_TIMEOUT) } : {}),
     ...(tls ? { tls } : {}),
     log,
   });

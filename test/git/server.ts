@@ -3,7 +3,7 @@
 // helpers that commit and push changes the way a user would.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -14,8 +14,13 @@ export interface BasicAuth {
   password: string;
 }
 
-/** Files to write (path → content) or delete (path → null) in one commit. */
-export type FileChanges = Record<string, string | null>;
+/** A symbolic link to commit (mode 120000), pointing at `symlink` as written (it may lead anywhere). */
+export interface SymlinkChange {
+  symlink: string;
+}
+
+/** Files to write (path → content), symbolic links to make (path → { symlink }) or paths to delete (path → null) in one commit. */
+export type FileChanges = Record<string, string | SymlinkChange | null>;
 
 /** A running Git server. */
 export interface GitServer {
@@ -85,9 +90,14 @@ export async function startGitServer(options: { auth?: BasicAuth; port?: number;
       const file = join(work, path);
       if (content === null) {
         rmSync(file, { force: true, recursive: true });
-      } else {
-        mkdirSync(dirname(file), { recursive: true });
+        continue;
+      }
+      mkdirSync(dirname(file), { recursive: true });
+      if (typeof content === 'string') {
         writeFileSync(file, content);
+      } else {
+        rmSync(file, { force: true, recursive: true });
+        symlinkSync(content.symlink, file);
       }
     }
   };
@@ -105,7 +115,8 @@ export async function startGitServer(options: { auth?: BasicAuth; port?: number;
       const work = workTree(name);
       git(workDir, 'init', '-q', '-b', branch, work);
       git(work, 'remote', 'add', 'origin', bare);
-      if (typeof content === 'string') cpSync(content, work, { recursive: true });
+      // Symbolic links are copied as written (cpSync would otherwise make relative targets absolute).
+      if (typeof content === 'string') cpSync(content, work, { recursive: true, verbatimSymlinks: true });
       else applyChanges(work, content);
       git(work, 'add', '-A');
       git(work, 'commit', '-q', '--allow-empty', '-m', 'initial commit');

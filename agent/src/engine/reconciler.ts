@@ -327,7 +327,7 @@ export class Reconciler {
       // The last operation's outcome stays in the status (as in Argo CD) after the hub has settled it.
       const last = finished ?? this.deps.store.current.finishedOperations.findLast((o) => o.app === app);
       const operationState = parts.operationState ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
-      const status = buildStatus({ compared: parts.compared, requiresPruning: parts.requiresPruning ?? [], children, revision: a.revision, bundle: a.bundle, conditions: parts.conditions, operationState, now: new Date().toISOString() });
+      const status = buildStatus({ compared: parts.compared, requiresPruning: parts.requiresPruning ?? [], children, revision: a.revision, ...(a.revisions ? { revisions: a.revisions } : {}), bundle: a.bundle, conditions: parts.conditions, operationState, now: new Date().toISOString() });
       const { reconciledAt: _at, ...comparable } = status;
       const fingerprint = JSON.stringify(comparable);
       if (this.lastReported.get(app) === fingerprint) return;

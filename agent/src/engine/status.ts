@@ -18,6 +18,8 @@ export interface StatusInput {
   requiresPruning: ObjectRef[];
   children: (ResourceStatus & { live: KubeObject })[];
   revision: string | null;
+  /** A multi-source application's revision of each source (the assignment's), reported as `sync.revisions`. */
+  revisions?: string[];
   bundle: string | null;
   conditions: { type: string; message: string }[];
   operationState?: AppStatus['operationState'];
@@ -46,7 +48,7 @@ export function buildStatus(input: StatusInput): AppStatus {
     : appHealth(resources.filter((r) => !r.requiresPruning));
   return {
     sync: { status: input.conditions.some((c) => c.type === 'ComparisonError') && !input.compared.length ? 'Unknown' : outOfSync ? 'OutOfSync' : 'Synced',
-      ...(input.revision ? { revision: input.revision } : {}), ...(input.bundle ? { bundle: input.bundle } : {}) },
+      ...(input.revision ? { revision: input.revision } : {}), ...(input.revisions ? { revisions: input.revisions } : {}), ...(input.bundle ? { bundle: input.bundle } : {}) },
     health: { status: health.status, ...(health.message ? { message: health.message } : {}) },
     resources: [...resources, ...input.children.map(({ live: _live, ...child }) => child)],
     ...(input.operationState ? { operationState: input.operationState } : {}),

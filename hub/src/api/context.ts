@@ -25,6 +25,10 @@ export interface HubSettings {
   repoMaxFetchBytes: number;
   repoMaxFileBytes: number;
   repoMaxBundleBytes: number;
+  /** Arguments added to every `kustomize build` (Argo CD's `kustomize.buildOptions`, e.g. `--enable-helm`). */
+  kustomizeBuildOptions: string[];
+  /** Wall time of one render tool run (helm, kustomize, jsonnet) before it is killed and the render fails. */
+  renderTimeoutMs: number;
   /** The hub serves HTTPS: session cookies get `Secure`. */
   tls: boolean;
   /** SHA-256 fingerprint of the hub's self-signed certificate, which agents pin (install commands print it). */

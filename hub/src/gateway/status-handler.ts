@@ -6,6 +6,8 @@ import { withTransaction } from '../store/db.ts';
 import { deleteApplicationRow, getApplication, setOperation } from '../store/applications.ts';
 import { assignmentOf, recordAssignment } from '../store/assignments.ts';
 import { saveStatus } from '../store/status.ts';
+import { historyEntryOf } from '../store/history-entry.ts';
+import { recordHistory } from '../store/sync-history.ts';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
 
@@ -25,9 +27,7 @@ export async function handleStatus(pool: pg.Pool, clusterId: number, message: St
       );
       if (TERMINAL.has(op.phase)) {
         if (op.phase === 'Succeeded' && app.operation.kind !== 'terminate') {
-          await db.query('INSERT INTO sync_history (app_name, revision, bundle_key, operation_id, detail) VALUES ($1, $2, $3, $4, $5)', [
-            app.name, message.status.sync.revision ?? app.revision, message.status.sync.bundle ?? app.bundleKey, op.id, { initiatedBy: app.operation.initiatedBy ?? null },
-          ]);
+          await recordHistory(db, historyEntryOf(app, message.status.sync, { id: op.id, initiatedBy: app.operation.initiatedBy }));
         }
         await setOperation(db, app.name, null);
         await recordAssignment(db, clusterId, app.name, assignmentOf({ ...app, operation: null }));

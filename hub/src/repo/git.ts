@@ -27,6 +27,8 @@ export interface RepoFile {
   path: string;
   content: string;
   tooLarge?: { size: number; limit: number };
+  /** A symbolic link: `content` is the name of its target. */
+  symlink?: boolean;
 }
 
 const onAuth = (auth?: GitAuth) => (auth ? () => ({ username: auth.username, password: auth.password }) : undefined);
@@ -84,10 +86,70 @@ export async function readFilesUnder(gitdir: string, commit: string, path: strin
       if (inside && (await entry.type()) === 'blob') {
         const content = await entry.content();
         if (content && content.byteLength > maxFileBytes) files.push({ path: filepath, content: '', tooLarge: { size: content.byteLength, limit: maxFileBytes } });
-        else if (content) files.push({ path: filepath, content: Buffer.from(content).toString('utf8') });
+        else if (content) files.push({ path: filepath, content: Buffer.from(content).toString('utf8'), ...((await entry.mode()) === 0o120000 ? { symlink: true } : {}) });
       }
       return true;
     },
   });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The object id at `path` of a commit (a tree for a directory, a blob for a file), or null when absent. */
+export async function oidAt(gitdir: string, commit: string, path: string): Promise<string | null> {
+  const clean = path.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
+  try {
+    if (clean === '') return (await git.readTree({ fs, gitdir, oid: commit })).oid;
+    const slash = clean.lastIndexOf('/');
+    const parent = await git.readTree({ fs, gitdir, oid: commit, ...(slash > 0 ? { filepath: clean.slice(0, slash) } : {}) });
+    return parent.tree.find((e) => e.path === clean.slice(slash + 1))?.oid ?? null;
+  } catch {
+    return null; // a missing directory on the way
+  }
+}
+
+/**
+ * Writes the whole tree of a commit into `dir` (a render's scratch directory): files with their
+ * executable bit, symbolic links as links (a driver refuses any that leaves the repository),
+ * submodules left out. A file over maxFileBytes is not written; its path is returned, so a tool that
+ * needs it fails naming it.
+ */
+export async function checkoutTree(gitdir: string, commit: string, dir: string, maxFileBytes = Infinity): Promise<{ tooLarge: string[] }> {
+  const tooLarge: string[] = [];
+  await git.walk({
+    fs,
+    gitdir,
+    trees: [git.TREE({ ref: commit })],
+    map: async (filepath, entries) => {
+      const entry = entries[0];
+      if (!entry || filepath === '.') return true;
+      const type = await entry.type();
+      const target = join(dir, filepath);
+      if (type === 'tree') {
+        fs.mkdirSync(target, { recursive: true });
+        return true;
+      }
+      if (type !== 'blob') return null; // a submodule
+      const mode = await entry.mode();
+      const content = await entry.content();
+      if (!content) return null;
+      if (content.byteLength > maxFileBytes) {
+        tooLarge.push(filepath);
+        return null;
+      }
+      if (mode === 0o120000) fs.symlinkSync(Buffer.from(content).toString('utf8'), target);
+      else fs.writeFileSync(target, content, { mode: mode === 0o100755 ? 0o755 : 0o644 });
+      return null;
+    },
+  });
+  return { tooLarge };
+}
+
+/** The names directly under `path` at a commit (files and directories), empty when the path is absent. */
+export async function namesAt(gitdir: string, commit: string, path: string): Promise<string[]> {
+  const clean = path.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
+  try {
+    return (await git.readTree({ fs, gitdir, oid: commit, ...(clean ? { filepath: clean } : {}) })).tree.map((e) => e.path);
+  } catch {
+    return [];
+  }
 }

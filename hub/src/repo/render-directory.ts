@@ -9,6 +9,8 @@ export interface RepoFile {
   path: string;
   content: string;
   tooLarge?: { size: number; limit: number };
+  /** A symbolic link: `content` is the name of its target (renderDirectory cannot follow it; the dispatcher renders such a directory from a checkout). */
+  symlink?: boolean;
 }
 
 /** `spec.source.directory`: `recurse` descends into subdirectories; `include`/`exclude` are globs on the path below the source path. */

@@ -5,6 +5,9 @@
 // application; the last good bundle stays, so nothing is ever pruned because Git went wrong.
 // Every fetch goes through the guarded HTTP client (url-policy.ts, git-http.ts) within the size
 // limits (repo-limits.ts), and every message masks a password written into a URL.
+import { lookup } from 'node:dns/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { withTransaction } from '../store/db.ts';
@@ -13,14 +16,21 @@ import { assignmentOf, recordAssignment } from '../store/assignments.ts';
 import { bundleForRender, saveRender } from '../store/bundles.ts';
 import { storedCredentials } from '../store/repositories.ts';
 import type { SecretBox } from '../store/secrets.ts';
-import { fetchCommit, gitdirFor, listRemoteRefs, readFilesUnder, type GitAuth, type RemoteRef } from './git.ts';
+import { fetchCommit, gitdirFor, listRemoteRefs, namesAt, oidAt, readFilesUnder, type GitAuth, type RemoteRef } from './git.ts';
 import { resolveRevision } from './resolve-revision.ts';
-import { renderDirectory } from './render-directory.ts';
-import { bundleKey, renderKey } from './content-key.ts';
+import { sameRevisions } from './source-revisions.ts';
+import { normalizeSourcePath, type RenderError } from './render-directory.ts';
+import { bundleKey } from './content-key.ts';
+import { detectSourceType, Renderer, type ClusterCapabilities, type CommitTree, type RendererOptions } from './render/index.ts';
+import { contentKey } from '@flotilla/shared';
+import { contentKeyOf, sourceKeyOf } from './render/render-keys.ts';
+import { findTools } from './render/tools.ts';
+import { renderInputsOf, saveRenderInputs } from '../store/render-inputs.ts';
+import { reconcileAfterRender } from '../controllers/app-of-apps.ts';
 import { normalizeRepoUrl } from './repo-url.ts';
 import { credentialUrlKey, matchCredential } from './credential-match.ts';
 import { GuardedHttp, RepoUrlRefusedError } from './git-http.ts';
-import { checkRepoUrl, OPEN_POLICY, type UrlPolicy } from './url-policy.ts';
+import { checkDialedAddress, checkRepoUrl, OPEN_POLICY, type UrlPolicy, type Verdict } from './url-policy.ts';
 import { DEFAULT_REPO_LIMITS, FetchBudget, formatBytes, RepoLimitError, type RepoLimits } from './repo-limits.ts';
 import { redactRepoUrl, redactUrlsIn } from './url-userinfo.ts';
 
@@ -35,7 +45,13 @@ export interface RepoServiceOptions {
   policy?: UrlPolicy;
   /** Size bounds of a fetch, a file and a bundle; default DEFAULT_REPO_LIMITS. */
   limits?: Partial<RepoLimits>;
+  /** Tools, bounds, scratch directory and concurrency of renders (defaults: found tools, 90 s, CPU count). */
+  render?: Partial<RendererOptions>;
+  /** The destination cluster's capabilities (what its agent reported); default: none known. */
+  capabilitiesOf?: (clusterId: number) => Promise<ClusterCapabilities>;
 }
+
+const NO_CAPABILITIES: ClusterCapabilities = { kubeVersion: '', apiVersions: [] };
 
 /** Counters a test or /metrics can read. */
 export interface RepoStats {
@@ -45,7 +61,26 @@ export interface RepoStats {
   failures: number;
 }
 
-type RenderOutcome = { ok: true; bundleKey: string; commit: string } | { ok: false; type: string; message: string };
+/** `revisions`: one per source of a `spec.sources` application, in source order (a chart's version for a chart source). */
+type RenderOutcome = { ok: true; bundleKey: string; commit: string; revisions?: string[] } | RenderFailure;
+type RenderFailure = { ok: false; type: string; message: string };
+type Facts = { appName: string; namespace: string; project: string; capabilities: ClusterCapabilities };
+
+/** One source, fetched and looked at: what it is and, when its inputs are known, their ids. */
+interface LookedSource {
+  source: SourceLike;
+  /** `spec.source` or `spec.sources[i]`, for messages. */
+  field: string;
+  path: string;
+  type: string;
+  sourceKey: string;
+  /** The commit (or a chart's version). */
+  revision: string;
+  tree?: CommitTree;
+  at: string;
+  /** The paths its last render read, when it was rendered before (and this is no hard refresh). */
+  inputs?: string[];
+}
 
 /** Renders applications' sources into bundles. */
 export class RepoService {
@@ -57,12 +92,29 @@ export class RepoService {
   readonly urlPolicy: UrlPolicy;
   private readonly limits: RepoLimits;
   private readonly http: GuardedHttp;
+  private readonly renderer: Renderer;
 
   constructor(options: RepoServiceOptions) {
     this.options = options;
     this.urlPolicy = options.policy ?? OPEN_POLICY;
     this.limits = { ...DEFAULT_REPO_LIMITS, ...options.limits };
     this.http = new GuardedHttp(this.urlPolicy);
+    this.renderer = new Renderer({
+      tools: findTools(),
+      bounds: { timeoutMs: 90_000, maxOutputBytes: 2 * this.limits.maxBundleBytes },
+      scratchDir: join(dirname(options.cacheDir), 'render'),
+      concurrency: availableParallelism(),
+      maxFileBytes: this.limits.maxFileBytes,
+      kustomizeBuildOptions: [],
+      helmCredentials: () => undefined,
+      mayFetch: (url) => this.mayFetch(url, true),
+      ...options.render,
+    });
+  }
+
+  /** The tools renders run (the hub logs them at start). */
+  get tools(): RendererOptions['tools'] {
+    return this.renderer.tools;
   }
 
   /** Closes the pooled Git connections. */
@@ -83,9 +135,13 @@ export class RepoService {
       let refs: RemoteRef[] | undefined;
       let listError: string | undefined;
       let auth: GitAuth | undefined;
-      const verdict = checkRepoUrl(url, this.urlPolicy);
+      const chartsOnly = group.every((a) => primarySource(a.spec).chart !== undefined);
+      const verdict = await this.mayFetch(url, chartsOnly);
       if (!verdict.ok) {
         listError = `the hub refuses to fetch ${redactRepoUrl(url)}: ${verdict.reason}`;
+      } else if (chartsOnly) {
+        // A Helm repository or OCI registry: helm fetches the chart, there are no Git refs to list.
+        auth = await this.auth(url);
       } else {
         auth = await this.auth(url);
         try {
@@ -96,10 +152,42 @@ export class RepoService {
         }
       }
       for (const app of group) {
-        const outcome = refs ? await this.renderApp(app, refs, auth, options.hard ?? false) : { ok: false as const, type: 'ComparisonError', message: listError! };
+        const outcome = !listError ? await this.renderApp(app, refs, auth, options.hard ?? false) : { ok: false as const, type: 'ComparisonError', message: listError };
         await this.record(app.name, outcome);
       }
     }));
+  }
+
+  /**
+   * Whether the policy lets the hub fetch from this URL. Git goes through the guarded client, which
+   * checks every address it dials; helm dials on its own, so for a Helm repository or OCI registry
+   * the host's addresses are checked here, before helm runs (oci:// is checked as https://).
+   */
+  private async mayFetch(url: string, byTool = false): Promise<Verdict> {
+    const asHttp = url.replace(/^oci:\/\//, 'https://');
+    const verdict = checkRepoUrl(asHttp, this.urlPolicy);
+    if (!verdict.ok || (!byTool && asHttp === url)) return verdict;
+    let host: string;
+    try {
+      host = new URL(asHttp).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      return { ok: false, reason: 'not a URL' };
+    }
+    const addresses = await lookup(host, { all: true }).catch(() => []);
+    for (const { address } of addresses) {
+      const dialed = checkDialedAddress(host, address, this.urlPolicy);
+      if (!dialed.ok) return dialed;
+    }
+    return { ok: true };
+  }
+
+  /** Credentials for the Helm repositories and OCI registries a chart pulls from, matched as Git's are. */
+  private async helmCredentials(): Promise<(url: string) => { username: string; password: string } | undefined> {
+    const stored = await storedCredentials(this.options.pool);
+    return (url) => {
+      const chosen = matchCredential(stored, url.replace(/^oci:\/\//, 'https://'));
+      return chosen && { username: chosen.username ?? '', password: this.options.secrets.open(chosen.passwordSealed) };
+    };
   }
 
   /** The stored credential bound to this URL's scheme, host and path, if any (credential-match.ts). */
@@ -108,56 +196,169 @@ export class RepoService {
     return chosen && { username: chosen.username ?? '', password: this.options.secrets.open(chosen.passwordSealed) };
   }
 
-  private async renderApp(app: ApplicationRecord, refs: RemoteRef[], auth: GitAuth | undefined, hard: boolean): Promise<RenderOutcome> {
+  /**
+   * Renders an application's sources (one, or `spec.sources`) into one bundle. Each source is
+   * fetched and looked at first (its type, its source key, the object ids of what its last render
+   * read); when every source's content is known, the bundle is the one rendered for that content
+   * and nothing renders. Otherwise each rendering source is rendered (`ref` sources lend their
+   * files to `$ref/…` value files) and the manifests are merged; one object from two sources is an
+   * error.
+   */
+  private async renderApp(app: ApplicationRecord, refs: RemoteRef[] | undefined, auth: GitAuth | undefined, hard: boolean): Promise<RenderOutcome> {
     const unsupported = unsupportedSource(app);
     if (unsupported) return { ok: false, type: 'InvalidSpecError', message: unsupported };
-    const source = primarySource(app.spec);
+    const facts = { appName: app.name, namespace: app.spec.destination.namespace ?? '', project: app.project, capabilities: await this.capabilitiesOf(app) };
+    const sources = app.spec.sources?.length ? app.spec.sources : [primarySource(app.spec)];
+    if (sources.length === 1 && sources[0]!.chart !== undefined) {
+      const outcome = await this.renderChart(app, sources[0]!, facts, hard);
+      return outcome.ok && app.spec.sources?.length ? { ...outcome, revisions: [outcome.commit] } : outcome;
+    }
+    const looked: LookedSource[] = [];
+    try {
+      for (const [index, source] of sources.entries()) {
+        const field = app.spec.sources?.length ? `spec.sources[${index}]` : 'spec.source';
+        // The refs and credentials listed for the application's first repository serve every source in it.
+        const sameRepo = fetchKey(source.repoURL) === fetchKey(sources[0]!.repoURL);
+        const one = await this.lookAt(source, field, sameRepo ? refs : undefined, sameRepo ? auth : undefined, facts, hard);
+        if ('ok' in one) return one;
+        looked.push(one);
+      }
+    } catch (error) {
+      return { ok: false, type: 'ComparisonError', message: `fetching ${redactRepoUrl(sources[0]!.repoURL)} failed: ${describe(error)}` };
+    }
+    const refTrees = Object.fromEntries(looked.filter((l) => l.source.ref && l.tree).map((l) => [String(l.source.ref), l.tree!]));
+    const rendering = looked.filter((l) => !(l.source.ref && !l.source.path && l.source.chart === undefined));
+    if (!rendering.length) return { ok: false, type: 'InvalidSpecError', message: 'no source renders anything: every source only lends files (ref)' };
+    const commit = looked[0]!.revision;
+    // Argo CD's status.sync.revisions: every source's revision, ref sources too, in source order.
+    const revisions = app.spec.sources?.length ? { revisions: looked.map((l) => l.revision) } : {};
+    // Every source's inputs known: their ids now (`$ref/…` ones in the ref source's repository) name the content.
+    const known = rendering.every((l) => l.inputs)
+      ? combinedKey(await Promise.all(rendering.map(async (l) => ({ sourceKey: l.sourceKey, inputs: l.inputs!, oids: await this.oidsOf(l.inputs!, l.tree, refTrees, l.revision) }))))
+      : undefined;
+    const cached = known && await bundleForRender(this.options.pool, known);
+    if (cached) {
+      this.stats.renderCacheHits++;
+      return { ok: true, bundleKey: cached, commit, ...revisions };
+    }
+    const rendered = await this.once(known ?? `${rendering.map((l) => `${l.sourceKey}@${l.revision}`).join('+')}`, async () => {
+      this.stats.renders++;
+      const manifests: object[] = [];
+      const owners = new Map<string, string>();
+      const parts: { sourceKey: string; inputs: string[]; oids: (string | null)[] }[] = [];
+      const helmCredentials = await this.helmCredentials();
+      for (const l of rendering) {
+        const files = l.tree ? await this.serialized(l.tree.gitdir, () => readFilesUnder(l.tree!.gitdir, l.tree!.commit, l.path, this.limits.maxFileBytes)) : [];
+        const answer = await this.renderer.render({ source: l.source, path: l.path, files, ...facts, revision: l.revision, refs: refTrees, helmCredentials, ...(l.tree ? { tree: l.tree } : {}) });
+        if (!answer.ok) return { ok: false, type: 'ComparisonError', message: `rendering ${l.at} failed: ${formatErrors(answer.errors)}` };
+        for (const object of answer.manifests) {
+          const id = objectId(object);
+          const other = owners.get(id);
+          if (other !== undefined) return { ok: false, type: 'ComparisonError', message: `${id} is rendered by ${other} and by ${l.field}: an object may come from one source only` };
+          owners.set(id, l.field);
+          manifests.push(object);
+        }
+        parts.push({ sourceKey: l.sourceKey, inputs: answer.inputs, oids: await this.oidsOf(answer.inputs, l.tree, refTrees, l.revision) });
+      }
+      for (const part of parts) await saveRenderInputs(this.options.pool, part.sourceKey, part.inputs);
+      return this.keep(combinedKey(parts), manifests, { repoURL: rendering[0]!.source.repoURL, commit, path: rendering[0]!.path, type: rendering.map((l) => l.type).join('+') }, rendering[0]!.at);
+    });
+    // A shared (single-flight) render answers for its content; the revisions are this application's.
+    return rendered.ok ? { ...rendered, commit, ...revisions } : rendered;
+  }
+
+  /** Fetches one source at its revision and works out its type, source key and (if known) content. */
+  private async lookAt(source: SourceLike, field: string, refs: RemoteRef[] | undefined, auth: GitAuth | undefined, facts: Facts, hard: boolean): Promise<LookedSource | RenderFailure> {
+    const path = normalizeSourcePath(source.path ?? '');
+    if (path === undefined) return { ok: false, type: 'InvalidSpecError', message: `${field}.path ${source.path} leaves the repository` };
+    if (source.chart !== undefined) {
+      const version = source.targetRevision ?? '';
+      const sourceKey = sourceKeyOf({ repoURL: source.repoURL, path: '', type: 'HelmRepository', source, ...facts, revision: version });
+      return { source, field, path: '', type: 'HelmRepository', sourceKey, revision: version, at: `${field} (chart ${String(source.chart)} ${version})`, inputs: ['version'] };
+    }
+    const verdict = await this.mayFetch(source.repoURL, source.chart !== undefined);
+    if (!verdict.ok) return { ok: false, type: 'ComparisonError', message: `the hub refuses to fetch ${redactRepoUrl(source.repoURL)}: ${verdict.reason}` };
+    auth ??= await this.auth(source.repoURL);
+    if (!refs) {
+      this.stats.lsRemote++;
+      refs = await listRemoteRefs(this.http.client(new FetchBudget(this.limits.maxFetchBytes)), source.repoURL, auth);
+    }
     const resolved = resolveRevision(refs, source.targetRevision);
     if (!resolved.ok) return { ok: false, type: 'ComparisonError', message: resolved.message };
-    const inputs = { repoURL: normalizeRepoUrl(source.repoURL), commit: resolved.commit, path: normalizePath(source.path), params: renderParams(source) };
-    const key = renderKey(inputs);
-    // A hard refresh renders again even when this content key was rendered before.
+    const gitdir = gitdirFor(this.options.cacheDir, fetchKey(source.repoURL));
+    const commit = resolved.commit;
+    const tree = { gitdir, commit, lock: <T>(fn: () => Promise<T>) => this.serialized(gitdir, fn) };
+    return this.serialized(gitdir, async (): Promise<LookedSource | RenderFailure> => {
+      await fetchCommit(this.http.client(new FetchBudget(this.limits.maxFetchBytes)), gitdir, source.repoURL, commit, resolved.ref, auth);
+      const detected = detectSourceType(source, new Set(await namesAt(gitdir, commit, path)));
+      if ('error' in detected) return { ok: false, type: 'InvalidSpecError', message: detected.error.replaceAll('spec.source', field) };
+      const sourceKey = sourceKeyOf({ repoURL: source.repoURL, path, type: detected.type, source, ...facts, revision: commit });
+      const inputs = hard ? undefined : await renderInputsOf(this.options.pool, sourceKey);
+      return { source, field, path, type: detected.type, sourceKey, revision: commit, tree, at: `${path || '.'} at ${commit.slice(0, 7)}`, ...(inputs ? { inputs } : {}) };
+    });
+  }
+
+  /** The object ids, at the render's commits, of the paths a render read (`$ref/…` in that source's repository). */
+  private async oidsOf(inputs: string[], tree: CommitTree | undefined, refs: Record<string, CommitTree>, revision: string): Promise<(string | null)[]> {
+    return Promise.all(inputs.map(async (input) => {
+      if (!tree) return input === 'version' ? revision : null;
+      // `$values/envs/prod.yaml`: the file envs/prod.yaml of the source whose ref is `values`.
+      const [name, ...rest] = input.split('/');
+      const ref = input.startsWith('$') ? refs[name!.slice(1)] : undefined;
+      const at = ref ?? tree;
+      const path = ref ? rest.join('/') : input;
+      return this.serialized(at.gitdir, () => oidAt(at.gitdir, at.commit, path));
+    }));
+  }
+
+  /** A chart from a Helm repository or OCI registry: its version is its revision, and immutable. */
+  private async renderChart(app: ApplicationRecord, source: SourceLike, facts: Facts, hard: boolean): Promise<RenderOutcome> {
+    const version = source.targetRevision ?? '';
+    const sourceKey = sourceKeyOf({ repoURL: source.repoURL, path: '', type: 'HelmRepository', source, ...facts, revision: version });
+    const key = combinedKey([{ sourceKey, inputs: ['version'], oids: [version] }]);
     const cached = hard ? undefined : await bundleForRender(this.options.pool, key);
     if (cached) {
       this.stats.renderCacheHits++;
-      return { ok: true, bundleKey: cached, commit: resolved.commit };
+      return { ok: true, bundleKey: cached, commit: version };
     }
+    const at = `chart ${String(source.chart)} ${version || '(latest)'}`;
+    return this.once(key, async () => {
+      this.stats.renders++;
+      const answer = await this.renderer.render({ source, path: '', files: [], ...facts, revision: version, refs: {}, helmCredentials: await this.helmCredentials() });
+      if (!answer.ok) return { ok: false, type: 'ComparisonError', message: `rendering ${at} from ${redactRepoUrl(source.repoURL)} failed: ${formatErrors(answer.errors)}` };
+      await saveRenderInputs(this.options.pool, sourceKey, ['version']);
+      return this.keep(key, answer.manifests, { repoURL: source.repoURL, commit: version, path: '', type: answer.type }, at);
+    });
+  }
+
+  /** Single flight: concurrent refreshes of one content share one render. */
+  private once(key: string, fn: () => Promise<RenderOutcome>): Promise<RenderOutcome> {
     let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.render(key, source, inputs, resolved.ref, auth).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
-    } else {
+    if (pending) {
       this.stats.renderCacheHits++;
+      return pending;
     }
+    pending = fn().finally(() => this.inflight.delete(key));
+    this.inflight.set(key, pending);
     return pending;
   }
 
-  private async render(key: string, source: SourceLike, inputs: { repoURL: string; commit: string; path: string; params: unknown }, ref: string | undefined, auth: GitAuth | undefined): Promise<RenderOutcome> {
-    const gitdir = gitdirFor(this.options.cacheDir, fetchKey(source.repoURL));
-    try {
-      const files = await this.serialized(gitdir, async () => {
-        await fetchCommit(this.http.client(new FetchBudget(this.limits.maxFetchBytes)), gitdir, source.repoURL, inputs.commit, ref, auth);
-        return readFilesUnder(gitdir, inputs.commit, inputs.path, this.limits.maxFileBytes);
-      });
-      this.stats.renders++;
-      const tool = detectTool(files, inputs.path);
-      if (tool) return { ok: false, type: 'ComparisonError', message: `${inputs.path || '.'} is a ${tool} directory; ${tool} rendering is not supported yet` };
-      const rendered = renderDirectory(files, inputs.path, source.directory ?? {});
-      if (!rendered.ok) {
-        const detail = rendered.errors.slice(0, 10).map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`).join('; ');
-        return { ok: false, type: 'ComparisonError', message: `rendering ${inputs.path || '.'} at ${inputs.commit.slice(0, 7)} failed: ${detail}` };
-      }
-      const size = Buffer.byteLength(JSON.stringify(rendered.manifests));
-      if (size > this.limits.maxBundleBytes) {
-        return { ok: false, type: 'ComparisonError', message: `rendering ${inputs.path || '.'} at ${inputs.commit.slice(0, 7)} failed: ${new RepoLimitError('maxBundleBytes', `the rendered bundle (${formatBytes(size)})`, this.limits.maxBundleBytes).message}` };
-      }
-      const bundle = { key: bundleKey({ ...inputs, manifests: rendered.manifests }), inputs, manifests: rendered.manifests };
-      await saveRender(this.options.pool, key, bundle);
-      this.options.log.info({ repo: inputs.repoURL, commit: inputs.commit, path: inputs.path, bundle: bundle.key, objects: bundle.manifests.length }, 'rendered');
-      return { ok: true, bundleKey: bundle.key, commit: inputs.commit };
-    } catch (error) {
-      return { ok: false, type: 'ComparisonError', message: `fetching ${redactRepoUrl(source.repoURL)} at ${inputs.commit.slice(0, 7)} failed: ${describe(error)}` };
+  /** Stores a render's bundle under its content key. */
+  private async keep(contentKey: string, manifests: object[], info: { repoURL: string; commit: string; path: string; type: string }, at: string): Promise<RenderOutcome> {
+    const size = Buffer.byteLength(JSON.stringify(manifests));
+    if (size > this.limits.maxBundleBytes) {
+      return { ok: false, type: 'ComparisonError', message: `rendering ${at} failed: ${new RepoLimitError('maxBundleBytes', `the rendered bundle (${formatBytes(size)})`, this.limits.maxBundleBytes).message}` };
     }
+    const bundle = { key: bundleKey(manifests), manifests };
+    await saveRender(this.options.pool, this.options.secrets, contentKey, bundle);
+    this.options.log.info({ repo: redactRepoUrl(info.repoURL), commit: info.commit, path: info.path, type: info.type, bundle: bundle.key, objects: manifests.length }, 'rendered');
+    return { ok: true, bundleKey: bundle.key, commit: info.commit };
+  }
+
+  private capabilitiesOf(app: ApplicationRecord): Promise<ClusterCapabilities> {
+    // An application whose destination is the hub renders for no cluster.
+    if (app.clusterId === null || !this.options.capabilitiesOf) return Promise.resolve(NO_CAPABILITIES);
+    return this.options.capabilitiesOf(app.clusterId);
   }
 
   /** Runs fn with the repository's cache to itself (isomorphic-git is not safe to run twice on one gitdir). */
@@ -178,13 +379,21 @@ export class RepoService {
       const before = await getApplication(db, name, { forUpdate: true });
       if (!before) return; // deleted meanwhile
       const conditions = nextConditions(before.conditions, outcome, new Date());
-      await recordRender(db, name, outcome.ok ? { bundleKey: outcome.bundleKey, revision: outcome.commit, conditions } : { conditions });
-      if (outcome.ok && (outcome.bundleKey !== before.bundleKey || outcome.commit !== before.revision)) {
+      await recordRender(db, name, outcome.ok ? { bundleKey: outcome.bundleKey, revision: outcome.commit, revisions: outcome.revisions ?? null, conditions } : { conditions });
+      // A new commit in any source moves the assignment, even one (a ref source's) that left the bundle as it was.
+      if (outcome.ok && (outcome.bundleKey !== before.bundleKey || outcome.commit !== before.revision || !sameRevisions(outcome.revisions ?? null, before.revisions))) {
         const after = await getApplication(db, name);
         await recordAssignment(db, after!.clusterId, name, assignmentOf(after!));
       }
     });
-    if (!outcome.ok) this.options.log.warn({ app: name, condition: outcome.type, message: outcome.message }, 'refresh failed; the last good bundle stays');
+    if (!outcome.ok) {
+      this.options.log.warn({ app: name, condition: outcome.type, message: outcome.message }, 'refresh failed; the last good bundle stays');
+      return;
+    }
+    // App of apps: a parent whose destination is the hub applies its rendered children on the hub
+    // (nothing for an application on a cluster), then the children it created or changed render.
+    const children = await reconcileAfterRender({ pool: this.options.pool, secrets: this.options.secrets }, name);
+    if (children.length) await this.refresh(children);
   }
 }
 
@@ -196,33 +405,30 @@ export function nextConditions(current: AppCondition[], outcome: RenderOutcome, 
   return [...kept, same ?? { type: outcome.type, message: outcome.message, lastTransitionTime: now.toISOString() }];
 }
 
-/** Why a source cannot be rendered yet, or undefined for a plain directory source. */
+/** Why a source cannot be rendered yet, or undefined when it can. */
 export function unsupportedSource(app: ApplicationRecord): string | undefined {
-  if ((app.spec.sources?.length ?? 0) > 1) return 'multi-source applications are not supported yet (only one source can be rendered)';
-  const source = primarySource(app.spec);
-  for (const kind of ['chart', 'helm', 'kustomize', 'plugin'] as const) {
-    if (source[kind] !== undefined) return `${kind} sources are not supported yet: only plain directories of YAML and JSON are rendered`;
-  }
-  if (source.directory?.jsonnet !== undefined) return 'jsonnet directories are not supported yet';
+  const sources = app.spec.sources ?? [];
+  const names = sources.map((src) => src.ref).filter((r): r is string => typeof r === 'string');
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) return `spec.sources: ref ${twice} is named twice`;
   return undefined;
 }
 
-/** Argo CD detects Kustomize and Helm directories by these files; plain directory rendering must not. */
-function detectTool(files: { path: string }[], path: string): string | undefined {
-  const base = path ? `${path}/` : '';
-  const names = new Set(files.map((f) => f.path.slice(base.length)));
-  if (['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((n) => names.has(n))) return 'Kustomize';
-  if (names.has('Chart.yaml')) return 'Helm';
-  return undefined;
+/** The content key of an application's sources together (one source: that source's content key). */
+function combinedKey(parts: { sourceKey: string; inputs: string[]; oids: (string | null)[] }[]): string {
+  return parts.length === 1 ? contentKeyOf(parts[0]!.sourceKey, parts[0]!.inputs, parts[0]!.oids) : contentKey(parts);
 }
 
-function renderParams(source: SourceLike): unknown {
-  const d = source.directory ?? {};
-  return { type: 'directory', recurse: d.recurse ?? false, include: d.include ?? '', exclude: d.exclude ?? '' };
+/** `group/Kind/namespace/name` of a manifest, for telling sources' objects apart. */
+function objectId(object: object): string {
+  const o = object as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
+  const group = (o.apiVersion ?? '').includes('/') ? o.apiVersion!.split('/')[0] : '';
+  return `${group ? `${group}/` : ''}${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
 }
 
-function normalizePath(path: string | undefined): string {
-  return (path ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
+/** Render errors as a condition says them: file, line and column, at most ten. */
+function formatErrors(errors: RenderError[]): string {
+  return redactUrlsIn(errors.slice(0, 10).map((e) => `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`).join('; '));
 }
 
 /** The key a repository is fetched, cached and credentialed under: scheme, host and path. */

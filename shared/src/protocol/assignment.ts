@@ -26,8 +26,14 @@ export const AssignmentSchema = Type.Object({
   source: Type.Object({ repoURL: Type.String(), path: Type.String(), targetRevision: Type.String() }, { additionalProperties: false }),
   /** Content key of the rendered manifests; null while the first render has not succeeded. */
   bundle: Type.Union([Type.String(), Type.Null()]),
-  /** Git commit the bundle was rendered from. */
+  /** Git commit the bundle was rendered from (the first source's, for a multi-source application). */
   revision: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * A `spec.sources` application's revision of each source, in source order (a commit, or a
+   * chart's version); absent for a `spec.source` one and before the first render. The agent
+   * reports it back as `status.sync.revisions`.
+   */
+  revisions: Type.Optional(Type.Array(Type.String())),
   syncPolicy: Type.Optional(Type.Unknown()),
   ignoreDifferences: Type.Optional(Type.Array(Type.Unknown())),
   operation: Type.Optional(OperationSchema),

@@ -23,7 +23,13 @@ export const ResourceStatusSchema = Type.Object({
 
 /** An application's status on its cluster. */
 export const AppStatusSchema = Type.Object({
-  sync: Type.Object({ status: SyncStatus, revision: Type.Optional(Type.String()), bundle: Type.Optional(Type.String()) }),
+  sync: Type.Object({
+    status: SyncStatus,
+    revision: Type.Optional(Type.String()),
+    /** A multi-source application's revision of each source, in source order (the assignment's `revisions`). */
+    revisions: Type.Optional(Type.Array(Type.String())),
+    bundle: Type.Optional(Type.String()),
+  }),
   health: Type.Object({ status: HealthStatus, message: Type.Optional(Type.String()) }),
   resources: Type.Array(ResourceStatusSchema, { maxItems: 20_000 }),
   operationState: Type.Optional(Type.Object({

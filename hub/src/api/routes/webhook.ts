@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { HubContext } from '../context.ts';
 import { parsePushWebhook } from '../../repo/webhook.ts';
 import { normalizeRepoUrl } from '../../repo/repo-url.ts';
+import { applicationsOfRepositories } from '../../store/applications.ts';
 
 /** POST /api/webhook. */
 export const webhookRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
@@ -21,7 +22,8 @@ export const webhookRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     }
     if (result.kind === 'ignored') return { refreshed: [], ignored: result.reason };
     const urls = [...new Set(result.repoUrls.map(normalizeRepoUrl))];
-    const apps = (await ctx.pool.query<{ name: string }>('SELECT name FROM applications WHERE repo_url = ANY($1) ORDER BY name', [urls])).rows.map((r) => r.name);
+    // Any source's repository: a push to a multi-source app's `ref` repository refreshes it too.
+    const apps = await applicationsOfRepositories(ctx.pool, urls);
     ctx.log.info({ provider: result.provider, repos: urls, ref: result.ref, apps: apps.length }, 'webhook: refreshing');
     ctx.refreshInBackground(apps);
     return { refreshed: apps };

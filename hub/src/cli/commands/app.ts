@@ -6,6 +6,7 @@ import { ApiError, type ApiClient } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, print, readStdin } from '../kit.ts';
 import { renderList, renderObject, shortRevision } from '../output.ts';
+import { registerAppHistory } from './app-history.ts';
 import { registerAppState } from './app-state.ts';
 import { applicationColumns, buildApplication, describeApplication, splitManifests, type ApplicationView, type CreateFlags } from './app-view.ts';
 
@@ -45,7 +46,7 @@ function conditionLines(a: ApplicationView): string[] {
   return a.status.conditions.map((c) => `  ${c.type}: ${c.message}`);
 }
 
-/** Adds `app create|list|get|diff|wait|delete|sync|refresh`. */
+/** Adds `app create|list|get|diff|wait|history|delete|sync|refresh`. */
 export function registerApp(program: Command): void {
   const app = program.command('app').description('manage applications (Argo CD Application objects)');
 
@@ -107,6 +108,7 @@ export function registerApp(program: Command): void {
     });
 
   registerAppState(app);
+  registerAppHistory(app);
 
   app
     .command('delete')
