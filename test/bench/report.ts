@@ -1,10 +1,13 @@
 // What a benchmark hands back, and how figures are summarised and printed: percentiles, seconds
 // and megabytes, and plain-text tables.
 
+/** Seconds, megabytes, or a plain count (renders). */
+export type Unit = 's' | 'MB' | 'count';
+
 /** One line of the final summary. */
 export interface Figure {
   metric: string;
-  unit: 's' | 'MB';
+  unit: Unit;
   flotilla?: number;
   baseline?: number;
   /** What the baseline is (e.g. "kubectl apply --server-side"). */
@@ -41,9 +44,10 @@ export function percentile(values: number[], p: number): number {
 
 export const seconds = (ms: number): number => ms / 1000;
 
-/** A figure for printing: 3 significant decimals for seconds, 1 for megabytes. */
-export function format(value: number | undefined, unit: 's' | 'MB'): string {
+/** A figure for printing: 3 significant decimals for seconds, 1 for megabytes, counts as they are. */
+export function format(value: number | undefined, unit: Unit): string {
   if (value === undefined || Number.isNaN(value)) return '—';
+  if (unit === 'count') return String(value);
   return unit === 's' ? `${value.toFixed(value < 10 ? 3 : 1)} s` : `${value.toFixed(1)} MB`;
 }
 

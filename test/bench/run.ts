@@ -2,13 +2,17 @@
 // of a GitOps tool feels (commit → applied, drift → reverted, a 1,000-object application, memory),
 // each against a baseline measured in the same run and beside Argo CD's figure on this machine
 // kind (docs/benchmarks.md). `--quick` cuts the counts for a smoke run; `--only NAME[,NAME]` runs
-// some (commit, drift, large, memory); `--keep-logs` keeps the hub and agent logs.
+// some (commit, drift, large, memory, render-fleet, render-monorepo, render-overhead, render-burst); `--keep-logs` keeps the hub and agent logs.
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, cpus } from 'node:os';
 import { commitToApplied } from './commit-to-applied.ts';
 import { driftReverted } from './drift-reverted.ts';
 import { largeApp } from './large-app.ts';
 import { agentMemory } from './agent-memory.ts';
+import { renderFleet } from './render-fleet.ts';
+import { renderMonorepo } from './render-monorepo.ts';
+import { renderOverhead } from './render-overhead.ts';
+import { renderBurst } from './render-burst.ts';
 import { format, ratio, table, type BenchOptions, type BenchResult } from './report.ts';
 
 const benchmarks: { name: string; title: string; run: (options: BenchOptions, result: BenchResult) => Promise<void> }[] = [
@@ -16,6 +20,11 @@ const benchmarks: { name: string; title: string; run: (options: BenchOptions, re
   { name: 'drift', title: '2. drift → reverted', run: driftReverted },
   { name: 'large', title: '3. 1,000-object application', run: largeApp },
   { name: 'memory', title: '4. agent memory with 100 applications', run: agentMemory },
+  { name: 'render-fleet', title: '5. renders per commit, one Helm app on 100 clusters', run: renderFleet },
+  { name: 'render-monorepo', title: '6. renders for a one-app commit in a monorepo of 100 apps', run: renderMonorepo },
+  // The burst before the large chart: the hub runs in this process, whose heap the large chart's parse would grow.
+  { name: 'render-burst', title: '7. hub memory during a burst of 100 chart renders', run: renderBurst },
+  { name: 'render-overhead', title: '8. render of a 4,000-object chart against helm template', run: renderOverhead },
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { only?: Set<string> } {
