@@ -212,14 +212,14 @@ function nodeLines(doc: Document, lineAt: (offset: number) => number, fallback: 
 }
 
 /** gobwas/glob semantics on picomatch: `*` and `?` cross `/`, `{a,b}` alternates, `[!a]` negates; no extglobs, no leading-`!` negation. */
-function compileGlob(pattern: string | undefined, name: string, sourcePath: string, errors: RenderError[]) {
+export function compileGlob(pattern: string | undefined, name: string, sourcePath: string, errors: RenderError[]) {
   if (!pattern) return undefined;
   try {
     const translated = pattern.replace(/(^|[^\\])\[!/g, '$1[^').replaceAll('/', SEP);
     const match = picomatch(translated, { dot: true, nonegate: true, noextglob: true });
     return (rel: string) => match(rel.replaceAll('/', SEP));
   } catch (err) {
-    errors.push({ file: sourcePath, message: `invalid ${name} pattern "${pattern}": ${(err as Error).message}` });
+    errors.push({ file: sourcePath || '.', message: `invalid ${name} pattern "${pattern}": ${(err as Error).message}` });
     return undefined;
   }
 }

@@ -6,9 +6,8 @@
 // symlinked directories are not descended into (Walk does not follow them).
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import { checkInsideRepo } from './inside-repo.ts';
-import type { DirectoryOptions } from '../render-directory.ts';
+import { compileGlob, type DirectoryOptions } from '../render-directory.ts';
 import type { RenderError } from './types.ts';
 
 /** A selected file: its repository path, its text, and whether jsonnet evaluates it. */
@@ -20,8 +19,6 @@ export interface DirectoryFile {
 
 const MANIFEST_FILE = /\.(yaml|yml|json|jsonnet)$/;
 const SKIP_MARKER = '+argocd:skip-file-rendering';
-/** Stands in for `/` while globbing, so that `*` crosses directories as in gobwas/glob (as render-directory.ts does). */
-const SEP = '\uE000';
 
 /** The files of a directory source in walk order, or the problems (bad globs, symlinks leading out). */
 export async function selectDirectoryFiles(root: string, path: string, options: DirectoryOptions): Promise<{ ok: true; files: DirectoryFile[] } | { ok: false; errors: RenderError[] }> {
@@ -64,15 +61,3 @@ export async function selectDirectoryFiles(root: string, path: string, options: 
   return errors.length ? { ok: false, errors } : { ok: true, files };
 }
 
-/** gobwas/glob semantics on picomatch, as render-directory.ts compiles them. */
-function compileGlob(pattern: string | undefined, name: string, sourcePath: string, errors: RenderError[]) {
-  if (!pattern) return undefined;
-  try {
-    const translated = pattern.replace(/(^|[^\\])\[!/g, '$1[^').replaceAll('/', SEP);
-    const match = picomatch(translated, { dot: true, nonegate: true, noextglob: true });
-    return (rel: string) => match(rel.replaceAll('/', SEP));
-  } catch (err) {
-    errors.push({ file: sourcePath || '.', message: `invalid ${name} pattern "${pattern}": ${(err as Error).message}` });
-    return undefined;
-  }
-}
