@@ -22,8 +22,7 @@ import { sameRevisions } from './source-revisions.ts';
 import { normalizeSourcePath, type RenderError } from './render-directory.ts';
 import { bundleKey } from './content-key.ts';
 import { detectSourceType, Renderer, type ClusterCapabilities, type CommitTree, type RendererOptions } from './render/index.ts';
-import { contentKey } from '@flotilla/shared';
-import { contentKeyOf, sourceKeyOf } from './render/render-keys.ts';
+import { combinedKey, sourceKeyOf } from './render/render-keys.ts';
 import { findTools } from './render/tools.ts';
 import { renderInputsOf, saveRenderInputs } from '../store/render-inputs.ts';
 import { reconcileAfterRender } from '../controllers/app-of-apps.ts';
@@ -412,11 +411,6 @@ export function unsupportedSource(app: ApplicationRecord): string | undefined {
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice) return `spec.sources: ref ${twice} is named twice`;
   return undefined;
-}
-
-/** The content key of an application's sources together (one source: that source's content key). */
-function combinedKey(parts: { sourceKey: string; inputs: string[]; oids: (string | null)[] }[]): string {
-  return parts.length === 1 ? contentKeyOf(parts[0]!.sourceKey, parts[0]!.inputs, parts[0]!.oids) : contentKey(parts);
 }
 
 /** `group/Kind/namespace/name` of a manifest, for telling sources' objects apart. */

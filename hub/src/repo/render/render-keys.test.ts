@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentKeyOf, sourceKeyOf, type SourceFacts } from './render-keys.ts';
+import { combinedKey, contentKeyOf, sourceKeyOf, type SourceFacts } from './render-keys.ts';
 
 const base: SourceFacts = {
   repoURL: 'https://git.example/apps.git', path: 'web', type: 'Directory',
@@ -40,5 +40,15 @@ describe('contentKeyOf', () => {
     assert.equal(contentKeyOf(key, ['web'], ['t1']), contentKeyOf(key, ['web'], ['t1']));
     assert.notEqual(contentKeyOf(key, ['web'], ['t1']), contentKeyOf(key, ['web'], ['t2']));
     assert.notEqual(contentKeyOf(key, ['web', 'base'], ['t1', null]), contentKeyOf(key, ['web', 'base'], ['t1', 'b1']));
+  });
+});
+
+describe('combinedKey', () => {
+  it('is the content key for one source, and changes with any source of several', () => {
+    const a = { sourceKey: sourceKeyOf(base), inputs: ['web'], oids: ['t1'] };
+    const b = { sourceKey: sourceKeyOf({ ...base, path: 'api' }), inputs: ['api'], oids: ['t2'] };
+    assert.equal(combinedKey([a]), contentKeyOf(a.sourceKey, a.inputs, a.oids));
+    assert.notEqual(combinedKey([a, b]), combinedKey([a, { ...b, oids: ['t3'] }]));
+    assert.notEqual(combinedKey([a, b]), combinedKey([b, a]));
   });
 });

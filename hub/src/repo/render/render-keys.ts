@@ -53,6 +53,11 @@ export function contentKeyOf(sourceKey: string, inputs: string[], oids: (string 
   return contentKey({ sourceKey, inputs, oids });
 }
 
+/** The content key of an application's sources together (one source: that source's content key) (pure). */
+export function combinedKey(parts: { sourceKey: string; inputs: string[]; oids: (string | null)[] }[]): string {
+  return parts.length === 1 ? contentKeyOf(parts[0]!.sourceKey, parts[0]!.inputs, parts[0]!.oids) : contentKey(parts);
+}
+
 /** The facts Argo CD's build variables expose, as far as the options use them (pure). */
 function buildFacts(facts: SourceFacts, options: string): Record<string, string> {
   return {
