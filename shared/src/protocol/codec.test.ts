@@ -45,6 +45,19 @@ describe('decodeHubMessage', () => {
     assert.equal(decodeHubMessage('{"type":"delta","fromRevision":1,"revision":2,"changes":[{"revision":2,"app":"a","assignment":null}]}').ok, true);
     assert.equal(decodeHubMessage('{"type":"delta","fromRevision":1,"revision":2}').ok, false);
   });
+
+  // A newer hub's optional field reaches an older agent, which ignores it; a wrong type is still refused.
+  const assignment = (extra: string) => `{"type":"snapshot","revision":1,"assignments":[{"app":"a","project":"default","generation":1,"namespace":"n","source":{"repoURL":"r","path":"p","targetRevision":"HEAD"${extra}},"bundle":null,"revision":null${extra}}]}`;
+  const rows: [string, string, boolean][] = [
+    ['an assignment as this build writes it', '', true],
+    ['fields this build does not know, in the assignment and its source', ',"futureField":{"x":1}', true],
+    ['a known field of the wrong type', ',"generation":"one"', false],
+  ];
+  for (const [name, extra, ok] of rows) it(`${name}: ${ok ? 'accepted' : 'refused'}`, () => assert.equal(decodeHubMessage(assignment(extra)).ok, ok));
+
+  it('reads agents strictly still: an unknown field in an agent frame is refused', () => {
+    assert.equal(decodeAgentMessage('{"type":"heartbeat","futureField":1}', 1 << 20).ok, false);
+  });
 });
 
 describe('pointerToPath', () => {

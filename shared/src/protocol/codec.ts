@@ -42,8 +42,28 @@ function compile<T extends Record<string, TSchema>>(schemas: T): Map<string, Typ
   return new Map(Object.entries(schemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]));
 }
 
+/**
+ * A copy of a schema whose objects allow properties they do not name. An agent reads the hub's
+ * messages this way, so a newer hub that adds an optional field (as `revisions` on an assignment)
+ * still reaches an older agent, which ignores the field. The hub reads agents strictly.
+ */
+export function tolerantOf<T extends TSchema>(schema: T): T {
+  const open = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(open);
+    if (typeof value !== 'object' || value === null) return value;
+    const copy: Record<string | symbol, unknown> = {};
+    for (const key of Reflect.ownKeys(value)) {
+      const field = (value as Record<string | symbol, unknown>)[key];
+      if (key === 'additionalProperties' && field === false) continue;
+      copy[key] = open(field);
+    }
+    return copy;
+  };
+  return open(schema) as T;
+}
+
 const agentChecks = compile(agentSchemas);
-const hubChecks = compile(hubSchemas);
+const hubChecks = compile(Object.fromEntries(Object.entries(hubSchemas).map(([type, schema]) => [type, tolerantOf(schema)])));
 
 function decode<T>(checks: Map<string, TypeCheck<TSchema>>, data: string | Buffer, maxBytes: number): Decoded<T> {
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
