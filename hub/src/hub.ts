@@ -83,6 +83,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       repoMaxBundleBytes: options.repoMaxBundleBytes ?? DEFAULT_REPO_LIMITS.maxBundleBytes,
       kustomizeBuildOptions: options.kustomizeBuildOptions ?? [],
       renderTimeoutMs: options.renderTimeoutMs ?? 90_000,
+      trustProxy: options.trustProxy ?? false,
       tls: tls !== undefined,
       ...(tls?.selfSigned ? { hubFingerprint: tls.fingerprint } : {}),
       login,

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@flotilla/shared';
 import { startHub } from './hub.ts';
+import { parseTrustProxy } from './api/trust-proxy.ts';
 import type { TlsSource } from './tls/server-tls.ts';
 
 const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [--external-url URL] [--poll-interval SECONDS]
@@ -16,7 +17,9 @@ const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [-
   FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)
   FLOTILLA_KUSTOMIZE_BUILD_OPTIONS=…  extra \`kustomize build\` arguments for every app (Argo CD's kustomize.buildOptions)
   FLOTILLA_HELM, FLOTILLA_KUSTOMIZE, FLOTILLA_JSONNET=…  the render tools (else the tool cache, else PATH)
-  FLOTILLA_RENDER_TIMEOUT=…    seconds one render tool run may take (default 90)`;
+  FLOTILLA_RENDER_TIMEOUT=…    seconds one render tool run may take (default 90)
+  FLOTILLA_TRUST_PROXY=…       reverse proxies whose X-Forwarded-For names the client: their addresses
+                               and CIDRs, comma-separated (default: none)`;
 
 const log = createLogger('flotilla-hub');
 let parsed;
@@ -42,14 +45,20 @@ if (parsed.values.help) {
   console.log(USAGE);
   process.exit(0);
 }
+/** A positive number of seconds, in ms; `name` is a flag (`--poll-interval`) or an environment variable. */
 const seconds = (name: string, value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
-    console.error(`--${name} wants a positive number of seconds, not ${value}`);
+    console.error(`${name} wants a positive number of seconds, not ${value}`);
     process.exit(2);
   }
   return n * 1000;
 };
+const trustProxy = parseTrustProxy(process.env.FLOTILLA_TRUST_PROXY);
+if (!trustProxy.ok) {
+  console.error(`FLOTILLA_TRUST_PROXY: ${trustProxy.message}`);
+  process.exit(2);
+}
 const secret = process.env.FLOTILLA_WEBHOOK_SECRET;
 const tls = tlsSource(parsed.values['tls-cert'], parsed.values['tls-key'], parsed.values['tls-self-signed']);
 try {
@@ -58,10 +67,11 @@ try {
     dataDir: resolve(parsed.values['data-dir']),
     databaseUrl: process.env.DATABASE_URL || undefined,
     externalUrl: parsed.values['external-url'],
-    pollIntervalMs: seconds('poll-interval', parsed.values['poll-interval']),
-    heartbeatIntervalMs: seconds('heartbeat-interval', parsed.values['heartbeat-interval']),
+    pollIntervalMs: seconds('--poll-interval', parsed.values['poll-interval']),
+    heartbeatIntervalMs: seconds('--heartbeat-interval', parsed.values['heartbeat-interval']),
     webhookSecrets: secret ? { github: secret, gitlab: secret, gitea: secret, bitbucketServer: secret } : {},
     repoAllowList: (process.env.FLOTILLA_REPO_ALLOW ?? '').split(/[\s,]+/).filter((e) => e !== ''),
+    trustProxy: trustProxy.value,
     kustomizeBuildOptions: (process.env.FLOTILLA_KUSTOMIZE_BUILD_OPTIONS ?? '').split(/\s+/).filter((e) => e !== ''),
     ...(process.env.FLOTILLA_RENDER_TIMEOUT ? { renderTimeoutMs: seconds('FLOTILLA_RENDER_TIMEOUT', process.env.FLOTILLA_RENDER_TIMEOUT) } : {}),
     ...(tls ? { tls } : {}),

@@ -196,3 +196,32 @@ describe('session cookie over TLS', () => {
     }
   });
 });
+
+describe('login throttling behind a reverse proxy (trustProxy)', () => {
+  const throttle = { accountAddress: { limit: 3, windowSeconds: 120 }, address: { limit: 100, windowSeconds: 120 }, account: { limit: 100, windowSeconds: 120 } };
+  /** A login arriving from the proxy at 10.7.0.1 for the client named in X-Forwarded-For. */
+  const viaProxy = async (t: TestHub, password: string, client: string) => (await t.hub.api.inject({
+    method: 'POST', url: '/api/v1/session', remoteAddress: '10.7.0.1', headers: { 'x-forwarded-for': client }, payload: { username: 'admin', password },
+  })).statusCode;
+
+  it('counts clients behind a trusted proxy apart: an attacker behind it does not lock out the admin elsewhere', async () => {
+    const t = await startTestHub({ trustProxy: ['10.7.0.0/16'], login: { ...TEST_LOGIN_SETTINGS, throttle } });
+    try {
+      for (let i = 1; i <= 3; i++) assert.equal(await viaProxy(t, `guess ${i}`, '198.51.100.9'), 401);
+      assert.equal(await viaProxy(t, readInitialPassword(t.dataDir)!, '198.51.100.9'), 429, 'the attacking client is locked');
+      assert.equal(await viaProxy(t, readInitialPassword(t.dataDir)!, '203.0.113.4'), 200, 'another client behind the same proxy is not');
+    } finally {
+      await t.stop(true);
+    }
+  });
+
+  it('believes no X-Forwarded-For without the setting: a client cannot pick a fresh address for each guess', async () => {
+    const t = await startTestHub({ login: { ...TEST_LOGIN_SETTINGS, throttle } });
+    try {
+      for (let i = 1; i <= 3; i++) assert.equal(await viaProxy(t, `guess ${i}`, `198.51.100.${i}`), 401);
+      assert.equal(await viaProxy(t, readInitialPassword(t.dataDir)!, '198.51.100.77'), 429);
+    } finally {
+      await t.stop(true);
+    }
+  });
+});

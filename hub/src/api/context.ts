@@ -35,6 +35,8 @@ export interface HubSettings {
   hubFingerprint?: string;
   /** Password hashing and login throttling. */
   login: LoginSettings;
+  /** Reverse proxies whose `X-Forwarded-For` names the client (api/trust-proxy.ts): none, or their addresses and CIDRs. */
+  trustProxy: false | string[];
 }
 
 /** Everything a request handler may use. */

@@ -31,6 +31,8 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
     ...(https ? ({ https } as object) : {}),
     loggerInstance: ctx.log.child({ component: 'api' }, { level: ctx.log.levelVal > 40 ? ctx.log.level : 'warn' }),
     bodyLimit: 4 * 1024 * 1024,
+    // The client's address (login throttling, logs) from X-Forwarded-For only through the proxies named.
+    trustProxy: ctx.settings.trustProxy,
     // Unknown fields are errors, not silently dropped (fastify's default strips them).
     ajv: { customOptions: { removeAdditional: false } },
   });
