@@ -1,6 +1,6 @@
 // Resolving an Application's destination to a registered cluster, or to the hub itself (app of
 // apps), the way destination-lookup.ts decides; a destination nothing answers is a 400 that says
-// what to register. toWrite (routes/applications.ts) and the app-of-apps controller use it.
+// what to register. toWrite (application-write.ts) and the app-of-apps controller use it.
 import { invalidInput } from '@flotilla/shared';
 import type { Queryable } from '../store/db.ts';
 import { getCluster, getClusterByServer, listClusters, type ClusterRecord } from '../store/clusters.ts';

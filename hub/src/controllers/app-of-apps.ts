@@ -2,7 +2,7 @@
 // owns the Application and AppProject objects it renders. After each successful render the repo
 // service calls reconcileChildren: it gathers the facts (the rendered manifests, the stored
 // children, who uses which project), plans (app-of-apps-plan.ts), checks each child exactly as the
-// API checks one (toWrite: the project exists, the destination cluster is registered, no password
+// API checks one (toWrite in api/application-write.ts: the project exists, the destination cluster is registered, no password
 // in repoURL), and, when the parent syncs automatically, applies the plan in one transaction:
 // projects first, then applications (each new or changed one gets its cluster's assignment),
 // then prunes (applications before the projects they name). Every write is audited with the actor
@@ -24,7 +24,7 @@ import { bundleByKey } from '../store/bundles.ts';
 import { historyEntryOf } from '../store/history-entry.ts';
 import { recordHistory } from '../store/sync-history.ts';
 import type { SecretBox } from '../store/secrets.ts';
-import { toWrite, update } from '../api/routes/applications.ts';
+import { toWrite, updateApplication } from '../api/application-write.ts';
 import { planChildren, prunedApplication, type ChildPlan, type DesiredChild, type ExistingChild, type PlanError, type PrunedChild } from './app-of-apps-plan.ts';
 import { childConditions, hubApplicationStatus, type HealthStatus, type HubStatus } from './app-of-apps-status.ts';
 
@@ -206,7 +206,7 @@ async function applyPlan(db: Queryable, parent: string, plan: ChildPlan, errors:
       }
       await recordAssignment(db, write.clusterId, write.name, assignmentOf((await getApplication(db, write.name))!));
     } else {
-      await update(db, write);
+      await updateApplication(db, write);
     }
     await recordAudit(db, { actor, action: created ? 'create' : 'update', resource: 'applications', object: child.name, detail: { owner: parent, cluster: write.clusterId } });
     refresh.push(child.name);

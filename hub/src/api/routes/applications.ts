@@ -4,22 +4,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { FlotillaError, alreadyExists, invalidInput, notFound, validateApplication, type Application } from '@flotilla/shared';
+import { FlotillaError, alreadyExists, notFound } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
-import { withTransaction, type Queryable } from '../../store/db.ts';
-import {
-  getApplication, insertApplication, isHubApplication, listApplications, primarySource, setOperation, updateApplicationSpec,
-  type ApplicationWrite, type PendingOperation,
-} from '../../store/applications.ts';
+import { withTransaction } from '../../store/db.ts';
+import { getApplication, insertApplication, isHubApplication, listApplications, setOperation, type PendingOperation } from '../../store/applications.ts';
 import { deleteApplication, hubStatusOf, syncHubApplication } from '../../controllers/app-of-apps.ts';
 import { assignmentOf, recordAssignment } from '../../store/assignments.ts';
 import { connectionState, getCluster } from '../../store/clusters.ts';
-import { resolveDestination } from '../destination.ts';
-import { getProject } from '../../store/projects.ts';
+import { toWrite, updateApplication } from '../application-write.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { listEvents } from '../../store/status.ts';
-import { normalizeRepoUrl } from '../../repo/repo-url.ts';
-import { repoUrlPasswordIssues } from '../../repo/url-userinfo.ts';
 import { presentApplication } from '../present-application.ts';
 import { historyOf } from '../../store/sync-history.ts';
 import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
@@ -32,35 +26,6 @@ const DeleteQuery = Type.Object({
 });
 const RefreshQuery = Type.Object({ hard: Type.Optional(Type.Boolean()) });
 const ApplicationBody = Type.Object({}, { additionalProperties: true, description: 'an Argo CD Application (argoproj.io/v1alpha1), as JSON or YAML' });
-
-/** Checks an Application body and resolves its project and destination cluster (400 with field paths); app-of-apps children go through it too. */
-export async function toWrite(db: Queryable, body: unknown, nameFromPath?: string): Promise<ApplicationWrite> {
-  const validated = validateApplication(body);
-  if (!validated.ok) {
-    throw invalidInput(`invalid Application: ${validated.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, validated.errors);
-  }
-  const app: Application = validated.value;
-  // A password in repoURL would sit in clear in the spec, every answer and every agent: refused (issue 13).
-  const passwords = repoUrlPasswordIssues(app.spec);
-  if (passwords.length) throw invalidInput(`invalid Application: ${passwords.map((e) => `${e.path}: ${e.message}`).join('; ')}`, passwords);
-  if (nameFromPath !== undefined && app.metadata.name !== nameFromPath) {
-    throw invalidInput(`metadata.name "${app.metadata.name}" does not match the name in the path "${nameFromPath}"`, [{ path: 'metadata.name', message: 'must match the path' }]);
-  }
-  const project = app.spec.project ?? 'default';
-  if (!(await getProject(db, project))) throw invalidInput(`project "${project}" does not exist`, [{ path: 'spec.project', message: 'no such project' }]);
-  // A registered cluster, or the hub itself (app of apps): destination.ts.
-  const target = await resolveDestination(db, app.spec.destination);
-  const { labels, annotations, finalizers } = app.metadata as { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
-  const spec = { ...app.spec, project } as unknown as ApplicationWrite['spec'];
-  return {
-    name: app.metadata.name,
-    project,
-    metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}), ...(finalizers ? { finalizers } : {}) },
-    spec,
-    clusterId: target.kind === 'hub' ? null : target.cluster.id,
-    repoUrl: normalizeRepoUrl(primarySource(spec).repoURL),
-  };
-}
 
 /** /api/v1/applications. */
 export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
@@ -101,7 +66,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
         return true;
       }
       if (!request.query.upsert) throw alreadyExists('application', write.name);
-      await update(db, write);
+      await updateApplication(db, write);
       return false;
     });
     await recordAudit(ctx.pool, { actor: request.account, action: created ? 'create' : 'update', resource: 'applications', object: write.name, detail: { cluster: write.clusterId } });
@@ -116,7 +81,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const write = await toWrite(ctx.pool, request.body, request.params.name);
     await withTransaction(ctx.pool, async (db) => {
       if (!(await getApplication(db, write.name, { forUpdate: true }))) throw notFound('application', write.name);
-      await update(db, write);
+      await updateApplication(db, write);
     });
     await recordAudit(ctx.pool, { actor: request.account, action: 'update', resource: 'applications', object: write.name, detail: {} });
     ctx.refreshInBackground([write.name]);
@@ -202,16 +167,3 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     return { items: current.clusterId === null ? [] : await listEvents(ctx.pool, current.clusterId, current.name) };
   });
 };
-
-/** Applies an update; logs a removal on the old cluster when the destination moved (app-of-apps children too). */
-export async function update(db: Queryable, write: ApplicationWrite): Promise<void> {
-  const before = (await getApplication(db, write.name))!;
-  if (before.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${write.name}" is being deleted; it cannot be changed`);
-  const beforeSource = primarySource(before.spec);
-  const afterSource = primarySource(write.spec);
-  const sourceChanged = JSON.stringify(beforeSource) !== JSON.stringify(afterSource) || (before.spec.sources?.length ?? 0) !== (write.spec.sources?.length ?? 0);
-  await updateApplicationSpec(db, write, sourceChanged);
-  const after = (await getApplication(db, write.name))!;
-  if (before.clusterId !== after.clusterId) await recordAssignment(db, before.clusterId, write.name, null);
-  await recordAssignment(db, after.clusterId, write.name, assignmentOf(after));
-}
