@@ -141,6 +141,11 @@ describe('app of apps', () => {
     await eventually('parent Healthy', async () => (await app('root')).status.health.status === 'Healthy');
     const listed = (await t.api('GET', '/api/v1/applications')).body.items.find((a: any) => a.metadata.name === 'root');
     assert.equal(listed.status.health.status, 'Healthy');
+    // /metrics counts the parent as the API shows it, not as Unknown (no agent reports a hub app).
+    const metrics = await (await fetch(`${t.hub.url}/metrics`)).text();
+    const line = (sync: string, health: string) => new RegExp(`^flotilla_applications\\{sync_status="${sync}",health_status="${health}"\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+    assert.equal(line('Unknown', 'Unknown'), undefined, metrics);
+    assert.ok(Number(line('Synced', 'Healthy')) >= 1, metrics);
   });
 
   it('a child changed in Git is updated and its agent gets the new assignment', async () => {

@@ -146,11 +146,12 @@ export function isHubApplication(app: Pick<ApplicationRecord, 'clusterId'>): boo
   return app.clusterId === null;
 }
 
-/** Applications, optionally only those of some projects, a cluster, a repository, or one parent. */
-export async function listApplications(db: Queryable, filter: { clusterId?: number; repoUrls?: string[]; projects?: string[]; owner?: string; names?: string[] } = {}): Promise<ApplicationRecord[]> {
+/** Applications, optionally only those of some projects, a cluster, the hub (app-of-apps parents), a repository, or one parent. */
+export async function listApplications(db: Queryable, filter: { clusterId?: number; hubOnly?: boolean; repoUrls?: string[]; projects?: string[]; owner?: string; names?: string[] } = {}): Promise<ApplicationRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.clusterId !== undefined) where.push(`a.cluster_id = $${params.push(filter.clusterId)}`);
+  if (filter.hubOnly) where.push('a.cluster_id IS NULL');
   if (filter.owner !== undefined) where.push(`a.owner = $${params.push(filter.owner)}`);
   if (filter.names) where.push(`a.name = ANY($${params.push(filter.names)})`);
   if (filter.repoUrls) where.push(`a.repo_url = ANY($${params.push(filter.repoUrls)})`);

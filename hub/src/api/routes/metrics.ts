@@ -1,8 +1,11 @@
 // Prometheus metrics at /metrics: process metrics, render and Git counters, connected agents, and
-// applications by sync and health status (read from the store at scrape time).
+// applications by sync and health status (read from the store at scrape time; an app-of-apps
+// parent, whose status the hub computes rather than an agent reports, counted as the API shows it).
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HubContext } from '../context.ts';
+import { listApplications } from '../../store/applications.ts';
+import { hubStatusOf } from '../../controllers/app-of-apps.ts';
 
 /** GET /metrics. */
 export const metricsRoutes = (ctx: HubContext, connectedAgents: () => number): FastifyPluginAsync => async (app) => {
@@ -28,10 +31,20 @@ export const metricsRoutes = (ctx: HubContext, connectedAgents: () => number): F
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
     const rows = (await ctx.pool.query<{ sync: string | null; health: string | null; n: string }>(
       `SELECT s.status->'sync'->>'status' AS sync, s.status->'health'->>'status' AS health, count(*) AS n
-         FROM applications a LEFT JOIN application_status s ON s.app_name = a.name GROUP BY 1, 2`,
+         FROM applications a LEFT JOIN application_status s ON s.app_name = a.name WHERE a.cluster_id IS NOT NULL GROUP BY 1, 2`,
     )).rows;
+    const counts = new Map<string, { sync: string; health: string; n: number }>();
+    const add = (sync: string, health: string, n: number) => {
+      const key = `${sync}\u0000${health}`;
+      counts.set(key, { sync, health, n: (counts.get(key)?.n ?? 0) + n });
+    };
+    for (const r of rows) add(r.sync ?? 'Unknown', r.health ?? 'Unknown', Number(r.n));
+    for (const parent of await listApplications(ctx.pool, { hubOnly: true })) {
+      const status = await hubStatusOf(ctx.pool, ctx.secrets, parent);
+      add(status.sync.status, status.health.status, 1);
+    }
     apps.reset();
-    for (const r of rows) apps.set({ sync_status: r.sync ?? 'Unknown', health_status: r.health ?? 'Unknown' }, Number(r.n));
+    for (const c of counts.values()) apps.set({ sync_status: c.sync, health_status: c.health }, c.n);
     return reply.header('content-type', registry.contentType).send(await registry.metrics());
   });
 };
