@@ -22,6 +22,7 @@ import { Poller } from './repo/poller.ts';
 import { buildApi } from './api/server.ts';
 import type { HubContext, HubSettings } from './api/context.ts';
 import { Gateway } from './gateway/server.ts';
+import { ParentDriver } from './controllers/parent-driver.ts';
 import { loadServerTls, selfSignedHosts, type ServerTls, type TlsSource } from './tls/server-tls.ts';
 
 /** How to run a hub. */
@@ -105,6 +106,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       secrets,
       passwords,
       repo,
+      recheckParent: (name) => parents.recheck(name),
       refreshInBackground(names) {
         if (!names.length) return;
         void (async () => {
@@ -113,6 +115,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         })().catch((error: unknown) => log.error({ err: error, apps: names }, 'background refresh failed'));
       },
     };
+    const parents = new ParentDriver({ pool: database.pool, secrets }, (names) => ctx.refreshInBackground(names), log.child({ component: 'app-of-apps' }));
     const gateway = new Gateway({
       pool: database.pool,
       databaseUrl: database.url,
@@ -121,6 +124,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       missedHeartbeats: settings.missedHeartbeats,
       maxMessageBytes: settings.maxAgentMessageBytes,
       // A cluster upgraded or given new APIs renders differently (.Capabilities): refresh its applications.
+      // A child's report may let its parent's next sync wave start.
+      onOwnedStatus: (parent) => parents.continue(parent),
       onCapabilitiesChanged: (clusterId) => void listApplications(database.pool, { clusterId }).then(
         (apps) => ctx.refreshInBackground(apps.map((a) => a.name)),
         (error: unknown) => log.error({ err: error, cluster: clusterId }, 'cannot list the applications of a cluster whose capabilities changed'),
@@ -149,6 +154,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           await poller.stop();
+          await parents.close();
           repo.close();
           await gateway.close();
           await api.close();

@@ -6,67 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestHub, eventually, type TestHub } from '../support/hub.ts';
-import { connectAgent, type TestAgent } from '../support/test-agent.ts';
+import type { TestAgent } from '../support/test-agent.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 
-const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "1"\n`;
-
-/** A child Application's YAML, as an Argo CD apps repo holds it. */
-function childYaml(repoURL: string, name: string, cluster: string, options: { namespace?: string; finalizer?: boolean; project?: string } = {}): string {
-  return [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Application',
-    'metadata:',
-    `  name: ${name}`,
-    '  namespace: argocd',
-    ...(options.finalizer ? ['  finalizers:', '    - resources-finalizer.argocd.argoproj.io'] : []),
-    'spec:',
-    `  project: ${options.project ?? 'default'}`,
-    '  source:',
-    `    repoURL: ${repoURL}`,
-    `    path: workloads/${name}`,
-    '    targetRevision: main',
-    '  destination:',
-    `    name: ${cluster}`,
-    `    namespace: ${options.namespace ?? name}`,
-    '  syncPolicy:',
-    '    automated: {}',
-    '',
-  ].join('\n');
-}
-
-function parent(name: string, repoURL: string, path: string, syncPolicy?: object) {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: { name, namespace: 'argocd' },
-    spec: { project: 'default', source: { repoURL, path, targetRevision: 'main' }, destination: { name: 'hub', namespace: 'argocd' }, ...(syncPolicy ? { syncPolicy } : {}) },
-  };
-}
-
-/** The latest assignment of an app an agent was sent: undefined never, null removed. */
-function latest(agent: TestAgent, app: string): any {
-  let state: any;
-  for (const m of agent.received) {
-    if (m.type === 'snapshot') state = m.assignments.find((a) => a.app === app) ?? (state === undefined ? undefined : null);
-    if (m.type === 'delta') for (const c of m.changes) if (c.app === app) state = c.assignment;
-  }
-  return state;
-}
-
-async function registerAgent(t: TestHub, name: string): Promise<TestAgent> {
-  const added = await t.api('POST', '/api/v1/clusters', { name });
-  assert.equal(added.status, 201, JSON.stringify(added.body));
-  const agent = await connectAgent(t.hub.url, added.body.bootstrapToken);
-  agent.hello(0);
-  await agent.next('snapshot');
-  return agent;
-}
-
-let seq = 0;
-function report(agent: TestAgent, app: string, health: string, extra: Record<string, unknown> = {}): void {
-  agent.send({ type: 'status', app, seq: ++seq, status: { sync: { status: 'Synced' }, health: { status: health }, resources: [], reconciledAt: new Date().toISOString(), ...extra } });
-}
+import { childYaml, configMap, latest, parent, registerAgent, report } from '../support/app-of-apps.ts';
 
 describe('app of apps', () => {
   let t: TestHub;

@@ -50,4 +50,6 @@ export interface HubContext {
   repo: RepoService;
   /** Starts a refresh of these applications in the background (errors are logged). */
   refreshInBackground(names: string[]): void;
+  /** Runs an app-of-apps parent's next pass soon: a later sync wave waits (controllers/parent-driver.ts). */
+  recheckParent(name: string): void;
 }

@@ -8,7 +8,10 @@
 // then prunes (applications before the projects they name). Every write is audited with the actor
 // `application/<parent>`; problems become conditions on the parent, never a crash. A parent
 // without automated sync is only compared (it shows OutOfSync) until POST .../sync applies it on
-// the hub, recorded as an operation that Succeeded or Failed.
+// the hub, recorded as an operation that Succeeded or Failed. Children with sync waves are applied
+// wave by wave (app-of-apps-waves.ts): a pass stops at a wave whose children are not Synced and
+// Healthy yet, and the next pass (a child's status report, a timer, a render) carries on; a sync
+// operation stays Running meanwhile, and fails when a child it waits for is Degraded.
 // Lock order: the parent's row (FOR UPDATE), then the children's rows.
 import type pg from 'pg';
 import { FlotillaError } from '@flotilla/shared';
@@ -27,6 +30,7 @@ import type { SecretBox } from '../store/secrets.ts';
 import { toWrite, updateApplication } from '../api/application-write.ts';
 import { planChildren, prunedApplication, type ChildPlan, type DesiredChild, type ExistingChild, type PlanError, type PrunedChild } from './app-of-apps-plan.ts';
 import { childConditions, hubApplicationStatus, type HealthStatus, type HubStatus } from './app-of-apps-status.ts';
+import { describeWait, gateWaves, type ChildReadiness, type WaveWait } from './app-of-apps-waves.ts';
 
 /** What the controller reads and writes with. */
 export interface AppOfAppsDeps {
@@ -39,6 +43,8 @@ export interface AppOfAppsDeps {
 export interface ReconcileMode {
   /** A sync operation: apply even without automated sync; prune when `prune` (or automated.prune). */
   sync?: { prune?: boolean; dryRun?: boolean };
+  /** Only carry on what applies (an automated parent, or a sync operation waiting for a wave); else do nothing. */
+  onlyIfApplying?: boolean;
   now?: Date;
 }
 
@@ -51,6 +57,10 @@ export interface ReconcileResult {
   errors: PlanError[];
   /** Applications created or changed: render them now (the caller refreshes them). */
   refresh: string[];
+  /** A later sync wave waits for an earlier one: reconcile again once its children are ready. */
+  waiting?: WaveWait;
+  /** The sync operation this pass carried on and what became of it (Running while a wave waits). */
+  operation?: { id: string; phase: 'Running' | 'Succeeded' | 'Failed'; message: string };
 }
 
 /**
@@ -78,18 +88,76 @@ export async function reconcileAfterRender(deps: AppOfAppsDeps, name: string): P
 export async function reconcileIn(db: Queryable, secrets: SecretBox, parentName: string, mode: ReconcileMode): Promise<ReconcileResult | undefined> {
   const parent = await getApplication(db, parentName, { forUpdate: true });
   if (!parent || !isHubApplication(parent) || parent.deletion || !parent.bundleKey) return undefined;
+  // A sync operation waiting for a wave is carried on by any later pass, as the sync it was.
+  const running = mode.sync ? undefined : await runningSync(db, parent.name);
+  const sync = mode.sync ?? running?.spec;
   const automated = automatedOf(parent);
-  const apply = (mode.sync ? !mode.sync.dryRun : automated !== undefined);
-  const prune = mode.sync ? mode.sync.prune === true || automated?.prune === true : automated?.prune === true;
+  if (mode.onlyIfApplying && !sync && !automated) return undefined;
+  const apply = (sync ? !sync.dryRun : automated !== undefined);
+  const prune = sync ? sync.prune === true || automated?.prune === true : automated?.prune === true;
   const facts = await gatherFacts(db, secrets, parent);
-  const plan = planChildren({ parent: parent.name, rendered: facts.rendered, existing: facts.existing, projectUsers: facts.projectUsers, prune: apply && prune });
+  let plan = planChildren({ parent: parent.name, rendered: facts.rendered, existing: facts.existing, projectUsers: facts.projectUsers, prune: apply && prune });
   const errors = [...plan.errors];
   const refresh: string[] = [];
-  if (apply) await applyPlan(db, parent.name, plan, errors, refresh);
-  else errors.push(...(await checkChildren(db, [...plan.create, ...plan.update])));
+  let waiting: WaveWait | undefined;
+  if (apply) {
+    const gate = gateWaves(plan, await readinessOf(db, secrets, facts.children));
+    errors.push(...gate.errors);
+    waiting = gate.waiting;
+    const now = new Set(gate.apply);
+    plan = { ...plan, create: plan.create.filter((c) => now.has(c)), update: plan.update.filter((c) => now.has(c)), prune: gate.prune ? plan.prune : [] };
+    await applyPlan(db, parent.name, plan, errors, refresh);
+  } else {
+    errors.push(...(await checkChildren(db, [...plan.create, ...plan.update])));
+  }
   const now = mode.now ?? new Date();
   await setConditions(db, parent.name, childConditions(parent.conditions, errors, now) as AppCondition[]);
-  return { applied: apply, plan, errors, refresh };
+  const result: ReconcileResult = { applied: apply, plan, errors, refresh, ...(waiting ? { waiting } : {}) };
+  if (running) result.operation = await settleSync(db, parent, running.id, running.spec, result);
+  return result;
+}
+
+/** Each owned child Application's readiness for the next wave: Synced and Healthy at the bundle it has now. */
+async function readinessOf(db: Queryable, secrets: SecretBox, children: ApplicationRecord[]): Promise<Record<string, ChildReadiness>> {
+  const readiness: Record<string, ChildReadiness> = {};
+  for (const child of children) {
+    let sync: string;
+    let health: string;
+    if (isHubApplication(child)) {
+      const status = await hubStatusOf(db, secrets, child, 1);
+      [sync, health] = [status.sync.status, status.health.status];
+    } else {
+      const reported = child.status?.status as { sync?: { status?: string; bundle?: string }; health?: { status?: string } } | undefined;
+      // A report about an earlier bundle says nothing of the one just assigned.
+      const current = child.bundleKey !== null && reported?.sync?.bundle === child.bundleKey;
+      sync = current ? reported.sync?.status ?? 'Unknown' : child.bundleKey === null ? 'not rendered yet' : 'not reported at its bundle yet';
+      health = current ? reported.health?.status ?? 'Unknown' : 'Unknown';
+    }
+    readiness[child.name] = { ready: sync === 'Synced' && health === 'Healthy', degraded: health === 'Degraded', state: `${sync}, ${health}` };
+  }
+  return readiness;
+}
+
+/** The parent's sync operation still Running (waiting for a wave), if any. */
+async function runningSync(db: Queryable, parent: string): Promise<{ id: string; spec: HubSyncOperation } | undefined> {
+  const row = (await db.query<{ id: string; spec: HubSyncOperation }>(
+    "SELECT id, spec FROM operations WHERE app_name = $1 AND kind = 'sync' AND phase = 'Running' ORDER BY created_at DESC LIMIT 1", [parent],
+  )).rows[0];
+  return row ? { id: row.id, spec: row.spec } : undefined;
+}
+
+/** Records where a pass left a sync operation: Running while a wave waits (Failed when a child it waits for is Degraded), else Succeeded or Failed, with history. */
+async function settleSync(db: Queryable, parent: ApplicationRecord, id: string, operation: HubSyncOperation, result: ReconcileResult): Promise<NonNullable<ReconcileResult['operation']>> {
+  const degraded = result.waiting?.children.filter((c) => c.degraded) ?? [];
+  let phase: 'Running' | 'Succeeded' | 'Failed';
+  let message: string;
+  if (result.errors.length) [phase, message] = ['Failed', result.errors.map((e) => e.message).join('; ')];
+  else if (degraded.length) [phase, message] = ['Failed', `wave ${result.waiting!.wave} did not become healthy: ${degraded.map((c) => `"${c.name}" is ${c.state}`).join(', ')}; wave ${result.waiting!.next} was not applied`];
+  else if (result.waiting) [phase, message] = ['Running', describeWait(result.waiting)];
+  else [phase, message] = ['Succeeded', syncSummary(result, operation.dryRun === true)];
+  await db.query(`UPDATE operations SET phase = $2, message = $3, finished_at = CASE WHEN $2 = 'Running' THEN NULL ELSE now() END WHERE id = $1`, [id, phase, message]);
+  if (phase === 'Succeeded' && !operation.dryRun) await recordHistory(db, historyEntryOf(parent, {}, operation));
+  return { id, phase, message };
 }
 
 /** A parent's status: its children as resources, with their sync and health, rolled up (see app-of-apps-status.ts). */
@@ -134,22 +202,22 @@ export interface HubSyncOperation {
   dryRun?: boolean;
 }
 
-/** Runs a sync of a hub application: applies its plan now, records the operation (Succeeded or Failed) and, on success, a history entry. */
-export async function syncHubApplication(deps: AppOfAppsDeps, name: string, operation: HubSyncOperation): Promise<ReconcileResult & { phase: 'Succeeded' | 'Failed'; message: string }> {
+/**
+ * Runs a sync of a hub application: applies its plan now (its first sync wave, when it has several),
+ * records the operation (Running while a later wave waits, else Succeeded or Failed) and, on
+ * success, a history entry. A sync still Running from before is superseded (Failed, naming this one).
+ */
+export async function syncHubApplication(deps: AppOfAppsDeps, name: string, operation: HubSyncOperation): Promise<ReconcileResult & { phase: 'Running' | 'Succeeded' | 'Failed'; message: string }> {
   return withTransaction(deps.pool, async (db) => {
     const current = await getApplication(db, name, { forUpdate: true });
     if (!current || !isHubApplication(current)) throw new FlotillaError('FLT_ERR_NOT_FOUND', `application "${name}" not found`);
     if (current.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${name}" is being deleted`);
     if (!current.bundleKey) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${name}" has not been rendered yet: nothing to sync (see its conditions)`);
+    await db.query(`UPDATE operations SET phase = 'Failed', message = $2, finished_at = now() WHERE app_name = $1 AND kind = 'sync' AND phase = 'Running'`, [name, `superseded by sync ${operation.id}`]);
     await db.query(`INSERT INTO operations (id, app_name, kind, spec, initiated_by, phase, started_at) VALUES ($1, $2, 'sync', $3, $4, 'Running', now())`, [operation.id, name, operation, operation.initiatedBy]);
     const result = (await reconcileIn(db, deps.secrets, name, { sync: { prune: operation.prune, dryRun: operation.dryRun } }))!;
-    const phase = result.errors.length ? 'Failed' : 'Succeeded';
-    const message = phase === 'Succeeded' ? syncSummary(result, operation.dryRun === true) : result.errors.map((e) => e.message).join('; ');
-    await db.query(`UPDATE operations SET phase = $2, message = $3, finished_at = now() WHERE id = $1`, [operation.id, phase, message]);
-    if (phase === 'Succeeded' && !operation.dryRun) {
-      await recordHistory(db, historyEntryOf(current, {}, operation));
-    }
-    return { ...result, phase, message };
+    const settled = await settleSync(db, current, operation.id, operation, result);
+    return { ...result, operation: settled, phase: settled.phase, message: settled.message };
   });
 }
 

@@ -32,6 +32,8 @@ export interface GatewayOptions {
   credentialRecheckMs?: number;
   /** Called when an agent's hello reports capabilities that differ from the stored ones (hub.ts refreshes the cluster's applications). */
   onCapabilitiesChanged?(clusterId: number): void;
+  /** A child of an app-of-apps parent reported a status (see SessionOptions.onOwnedStatus). */
+  onOwnedStatus?(parent: string): void;
 }
 
 /** Accepts agent connections on an HTTP server. */
@@ -110,6 +112,13 @@ export class Gateway {
             this.options.onCapabilitiesChanged?.(id);
           } catch (error) {
             this.log.error({ err: error, cluster: id }, 'reacting to changed cluster capabilities failed');
+          }
+        },
+        onOwnedStatus: (parent) => {
+          try {
+            this.options.onOwnedStatus?.(parent);
+          } catch (error) {
+            this.log.error({ err: error, parent }, 'reacting to a child application status failed');
           }
         },
         onEstablished: (s) => {

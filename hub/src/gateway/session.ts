@@ -33,6 +33,8 @@ export interface SessionOptions {
   onEstablished(session: AgentSession): void;
   /** Called after a hello whose capabilities differ from the stored ones (a first report too): the cluster's renders may change. */
   onCapabilitiesChanged?(clusterId: number): void;
+  /** Called after a stored status of an application an app-of-apps parent owns (the parent's next wave may start). */
+  onOwnedStatus?(parent: string): void;
   onClosed(session: AgentSession): void;
 }
 
@@ -121,7 +123,7 @@ export class AgentSession {
         await recordAck(this.options.pool, this.clusterId, message.revision);
         return;
       case 'status': {
-        const result = await handleStatus(this.options.pool, this.clusterId, message);
+        const result = await handleStatus(this.options.pool, this.clusterId, message, this.options.onOwnedStatus);
         if (result === 'foreign') this.log.debug({ app: message.app }, 'status for an application not on this cluster; acked, not stored');
         this.send({ type: 'status.ack', app: message.app, seq: message.seq });
         return;

@@ -11,13 +11,19 @@ import { recordHistory } from '../store/sync-history.ts';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
 
-/** Stores a status report from cluster `clusterId` and settles operations and deletions it finishes. */
-export async function handleStatus(pool: pg.Pool, clusterId: number, message: StatusMessage): Promise<'stored' | 'stale' | 'foreign'> {
-  return withTransaction(pool, async (db) => {
+/**
+ * Stores a status report from cluster `clusterId` and settles operations and deletions it finishes.
+ * `onOwnedStatus` hears, after the commit, of a stored status of an app-of-apps child (its parent
+ * may be waiting for it to start the next sync wave).
+ */
+export async function handleStatus(pool: pg.Pool, clusterId: number, message: StatusMessage, onOwnedStatus?: (parent: string) => void): Promise<'stored' | 'stale' | 'foreign'> {
+  let owner: string | null = null;
+  const result = await withTransaction(pool, async (db) => {
     const app = await getApplication(db, message.app, { forUpdate: true });
     if (!app || app.clusterId !== clusterId) return 'foreign';
     const result = await saveStatus(db, clusterId, message.app, message.seq, message.status);
     if (result !== 'stored') return result;
+    owner = app.owner;
     const op = message.status.operationState;
     if (op && app.operation?.id === op.id) {
       await db.query(
@@ -39,4 +45,6 @@ export async function handleStatus(pool: pg.Pool, clusterId: number, message: St
     }
     return result;
   });
+  if (owner !== null) onOwnedStatus?.(owner);
+  return result;
 }

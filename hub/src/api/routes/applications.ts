@@ -124,6 +124,8 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
       const done = await syncHubApplication(ctx, target.name, { id: operation.id, initiatedBy: request.account, ...(body.prune !== undefined ? { prune: body.prune } : {}), ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}) });
       await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: operation.id, phase: done.phase } });
       ctx.refreshInBackground(done.refresh);
+      // A later sync wave waits for this one: the operation stays Running and carries on from here.
+      if (done.waiting) ctx.recheckParent(target.name);
       return { operation, application: await present(target.name) };
     }
     await withTransaction(ctx.pool, async (db) => {
