@@ -17,6 +17,7 @@ const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [-
   FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)
   FLOTILLA_KUSTOMIZE_BUILD_OPTIONS=…  extra \`kustomize build\` arguments for every app (Argo CD's kustomize.buildOptions)
   FLOTILLA_HELM, FLOTILLA_KUSTOMIZE, FLOTILLA_JSONNET=…  the render tools (else the tool cache, else PATH)
+  FLOTILLA_KUSTOMIZE_PATHS=v4.5.7=/path,…  more kustomize binaries by version (spec.source.kustomize.version)
   FLOTILLA_RENDER_TIMEOUT=…    seconds one render tool run may take (default 90)
   FLOTILLA_TRUST_PROXY=…       reverse proxies whose X-Forwarded-For names the client: their addresses
                                and CIDRs, comma-separated (default: none)`;

@@ -18,6 +18,8 @@ export interface DirectoryOptions {
   recurse?: boolean;
   include?: string;
   exclude?: string;
+  /** Every file is a candidate, whatever its extension (include/exclude select); non-.json ones are read as YAML. */
+  disableExtensionFilter?: boolean;
 }
 
 /** A problem in one file (or with the source path itself), with the 1-based line and column when known. */
@@ -76,7 +78,7 @@ export function renderDirectory(files: RepoFile[], sourcePath: string, options: 
     .filter((f) => {
       const rel = f.path.slice(prefix.length);
       if (!options.recurse && rel.includes('/')) return false;
-      if (!MANIFEST_FILE.test(rel.slice(rel.lastIndexOf('/') + 1))) return false;
+      if (!options.disableExtensionFilter && !MANIFEST_FILE.test(rel.slice(rel.lastIndexOf('/') + 1))) return false;
       // As in Argo CD: exclude is applied first, then include; either one unset lets everything through.
       if (exclude?.(rel)) return false;
       if (include && !include(rel)) return false;

@@ -4,3 +4,4 @@ export * from './schema.ts';
 export * from './project-schema.ts';
 export { DEFAULT_PROJECT, parseManifestText, validateApplication, validateAppProject, type ParseResult, type ValidationResult } from './validate.ts';
 export { MAX_ERRORS, type FieldError } from './field-errors.ts';
+export { HELM_VERSIONS } from './source-support.ts';

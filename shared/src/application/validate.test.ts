@@ -74,11 +74,10 @@ describe('validateApplication: valid manifests', () => {
     ['guestbook (directory source with jsonnet)', fixture('guestbook.yaml'), 'default'],
     ['helm chart with valuesObject and parameters', fixture('helm-values-object.yaml'), 'platform'],
     ['kustomize overlay', fixture('kustomize.yaml'), 'default'],
-    ['multi-source with ref value files and a plugin', fixture('multi-source-ref.yaml'), 'monitoring'],
+    ['multi-source with ref value files and Jsonnet', fixture('multi-source-ref.yaml'), 'monitoring'],
     ['full syncPolicy with retry and syncOptions', fixture('sync-policy-full.yaml'), 'payments'],
     ['ignoreDifferences', fixture('ignore-differences.yaml'), 'default'],
     ['kubectl get -o yaml with status, operation, managedFields', fixture('kubectl-get.yaml'), 'default'],
-    ['source hydrator', fixture('source-hydrator.yaml'), 'default'],
     ['JSON input', JSON.stringify(single(`${HEAD}spec:\n  project: web\n${SRC}${DST}`)), 'web'],
     ['missing project defaults to "default"', `${HEAD}spec:\n${SRC}${DST}`, 'default'],
     ['empty project defaults to "default"', `${HEAD}spec:\n  project: ""\n${SRC}${DST}`, 'default'],
@@ -164,6 +163,8 @@ describe('validateApplication: invalid manifests', () => {
     ['bad label key is reported with a quoted path', `${HEAD}  labels:\n    app.kubernetes.io/name: 3\nspec:\n${SRC}${DST}`,
       [['metadata.labels["app.kubernetes.io/name"]', 'expected a string']]],
     ['JSON scalar instead of an object', '"guestbook"', [['', 'expected an Application object, got a string']]],
+    ['source hydrator (the schema accepts it; the hub does not hydrate)', fixture('source-hydrator.yaml'),
+      [['spec.sourceHydrator', 'the source hydrator (committing rendered manifests to a branch) is not supported']]],
   ];
   for (const [name, text, expected] of rows) {
     it(name, () => {

@@ -7,6 +7,7 @@ import { AppProjectSchema, type AppProject, type AppProjectInput } from './proje
 import { finishErrors, joinPath, schemaErrors, type FieldError } from './field-errors.ts';
 import { asArray, asRecord, identityErrors, isGoDuration, metadataErrors, nonEmpty, pruneNulls } from './checks.ts';
 import { appProjectRuleErrors } from './project-rules.ts';
+import { unsupportedHydrator, unsupportedSourceFields } from './source-support.ts';
 
 /** Manifest text parsing (YAML multi-document or JSON), re-exported so callers need only this module. */
 export { parseManifestText, type ParseResult } from './manifest-text.ts';
@@ -45,6 +46,7 @@ function sourceErrors(source: Record<string, unknown>, at: string, multi: boolea
   if (tools.length > 1) {
     errors.push({ path: at, message: `only one of helm, kustomize, directory or plugin may be set (got ${tools.join(', ')})` });
   }
+  errors.push(...unsupportedSourceFields(source, at));
   return errors;
 }
 
@@ -117,6 +119,7 @@ function applicationRuleErrors(app: Record<string, unknown>): FieldError[] {
     });
     errors.push(...multiSourceErrors(spec.sources));
   }
+  if (spec.sourceHydrator !== undefined) errors.push(unsupportedHydrator());
   const dry = asRecord(asRecord(spec.sourceHydrator)?.drySource);
   if (dry !== undefined) {
     const tools = TOOL_KEYS.filter((key) => dry[key] !== undefined);

@@ -1,8 +1,9 @@
 // The `helm template` command line from a plan, Argo CD's `--set` escaping, and which
-// capabilities and release a source renders with.
+// capabilities and release a source renders with; `helm repo add` and `helm pull` with
+// helm.passCredentials.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveCapabilities, escapeSetValue, releaseOf, templateArgs, type TemplatePlan } from './helm-args.ts';
+import { effectiveCapabilities, escapeSetValue, pullArgs, releaseOf, repoAddArgs, templateArgs, type PullFrom, type TemplatePlan } from './helm-args.ts';
 
 const BASE: TemplatePlan = {
   releaseName: 'shop', chart: '/s/repo/charts/web', namespace: 'apps', kubeVersion: '', apiVersions: [], valueFiles: [], parameters: [], fileParameters: [],
@@ -61,4 +62,27 @@ describe('effectiveCapabilities and releaseOf', () => {
     assert.deepEqual(releaseOf({}, 'shop', 'apps'), { releaseName: 'shop', namespace: 'apps' });
     assert.deepEqual(releaseOf({ releaseName: 'store', namespace: 'other' }, 'shop', 'apps'), { releaseName: 'store', namespace: 'other' });
   });
+});
+
+describe('repoAddArgs and pullArgs: helm.passCredentials is --pass-credentials for HTTP Helm repositories', () => {
+  // name | username | passCredentials | arguments
+  const adds: [string, string | undefined, boolean, string[]][] = [
+    ['no credentials', undefined, false, ['repo', 'add', 'repo-0', 'https://charts.example.com']],
+    ['credentials: the password on stdin', 'ci', false, ['repo', 'add', 'repo-0', 'https://charts.example.com', '--username', 'ci', '--password-stdin']],
+    ['passCredentials', 'ci', true, ['repo', 'add', 'repo-0', 'https://charts.example.com', '--username', 'ci', '--password-stdin', '--pass-credentials']],
+  ];
+  for (const [name, username, pass, want] of adds) it(`repo add: ${name}`, () => assert.deepEqual(repoAddArgs('repo-0', 'https://charts.example.com', username, pass), want));
+
+  // name | where from | version | passCredentials | arguments
+  const pulls: [string, PullFrom, string, boolean, string[]][] = [
+    ['by --repo', { kind: 'repo', repoURL: 'https://charts.example.com', chart: 'web' }, '1.2.3', false,
+      ['pull', 'web', '--repo', 'https://charts.example.com', '--version', '1.2.3', '--untar', '--untardir', '/s/repo']],
+    ['by --repo, passCredentials', { kind: 'repo', repoURL: 'https://charts.example.com', chart: 'web' }, '', true,
+      ['pull', 'web', '--repo', 'https://charts.example.com', '--untar', '--untardir', '/s/repo', '--pass-credentials']],
+    ['from an added repository, passCredentials', { kind: 'added', repoName: 'repo-0', chart: 'web' }, '1.*', true,
+      ['pull', 'repo-0/web', '--version', '1.*', '--untar', '--untardir', '/s/repo', '--pass-credentials']],
+    ['OCI on loopback: plain http, and no --pass-credentials (a registry login is per host)', { kind: 'oci', ref: 'oci://127.0.0.1:5000/charts/web', plainHttp: true }, '1.0.0', true,
+      ['pull', 'oci://127.0.0.1:5000/charts/web', '--version', '1.0.0', '--untar', '--untardir', '/s/repo', '--plain-http']],
+  ];
+  for (const [name, from, version, pass, want] of pulls) it(`pull: ${name}`, () => assert.deepEqual(pullArgs(from, version, '/s/repo', pass), want));
 });

@@ -1,7 +1,8 @@
 // The `helm template` command line for one render, from facts already resolved (files placed and
 // checked, capabilities chosen). Pure. The order is Argo CD's (util/helm/cmd.go template): value
 // files, then the inline values file, then --set/--set-string, then --set-file; Helm merges them
-// in that precedence whatever the flag order, so later parameters win over earlier ones.
+// in that precedence whatever the flag order, so later parameters win over earlier ones. Also the
+// `helm repo add` and `helm pull` command lines, with `helm.passCredentials` as `--pass-credentials`.
 import type { ClusterCapabilities } from './types.ts';
 import type { HelmParameter, HelmSpec } from './helm-spec.ts';
 
@@ -67,4 +68,28 @@ export function effectiveCapabilities(spec: Pick<HelmSpec, 'kubeVersion' | 'apiV
 /** The release name (`helm.releaseName`, else the application's name) and namespace (`helm.namespace`, else the destination's) (pure). */
 export function releaseOf(spec: Pick<HelmSpec, 'releaseName' | 'namespace'>, appName: string, namespace: string): { releaseName: string; namespace: string } {
   return { releaseName: spec.releaseName ?? appName, namespace: spec.namespace ?? namespace };
+}
+
+/**
+ * `helm repo add` arguments: with credentials the username (the password goes on stdin), and
+ * `--pass-credentials` when `helm.passCredentials` asks helm to send them to every host the
+ * repository's index points at, not only the repository's own (pure).
+ */
+export function repoAddArgs(name: string, url: string, username: string | undefined, passCredentials: boolean): string[] {
+  return ['repo', 'add', name, url, ...(username !== undefined ? ['--username', username, '--password-stdin'] : []), ...(passCredentials ? ['--pass-credentials'] : [])];
+}
+
+/** How `helm pull` finds a chart: an OCI reference, a name in an added repository, or a name looked up with `--repo`. */
+export type PullFrom = { kind: 'oci'; ref: string; plainHttp: boolean } | { kind: 'added'; repoName: string; chart: string } | { kind: 'repo'; repoURL: string; chart: string };
+
+/**
+ * `helm pull` arguments into `into` (unpacked). `--pass-credentials` goes with a chart from an HTTP
+ * Helm repository, as Argo CD passes it (helm cmd.go Fetch); an OCI registry's login is per host (pure).
+ */
+export function pullArgs(from: PullFrom, version: string, into: string, passCredentials: boolean): string[] {
+  const chart = from.kind === 'oci' ? [from.ref] : from.kind === 'added' ? [`${from.repoName}/${from.chart}`] : [from.chart, '--repo', from.repoURL];
+  const args = ['pull', ...chart, ...(version ? ['--version', version] : []), '--untar', '--untardir', into];
+  if (from.kind === 'oci' && from.plainHttp) args.push('--plain-http');
+  if (from.kind !== 'oci' && passCredentials) args.push('--pass-credentials');
+  return args;
 }

@@ -1,8 +1,8 @@
 // Where a Helm value file or file parameter is, and whether the driver may hand it to helm. Argo
 // CD's rules (util/io/path ResolveValueFilePathOrUrl): a relative path is relative to the chart's
 // directory, an absolute one to the repository root, `$ref/…` to the root of the source with that
-// `ref` (multi-source). Unlike Argo CD, URLs are refused: no repository setting allows remote
-// value files yet. Whatever the spelling, the file must stay in its repository: `..` past the
+// `ref` (multi-source). Unlike Argo CD, URLs are refused: the hub fetches nothing but the
+// application's repositories and charts. Whatever the spelling, the file must stay in its repository: `..` past the
 // root is refused as written (placeFile, pure), and a symbolic link that leads out of the
 // repository is refused once the path is looked at on disk (locateFile). Charts themselves are
 // read by helm, which follows symbolic links: findEscapingLink refuses a chart holding one that
@@ -20,7 +20,7 @@ const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 /** Places `raw`, named by `field` (e.g. `helm.valueFiles[0]`), for a chart at `chartPath`; `refs` are the known ref names (pure). */
 export function placeFile(raw: string, field: string, chartPath: string, refs: readonly string[]): Placement {
   if (URL_SCHEME.test(raw)) {
-    return { ok: false, message: `${field}: ${JSON.stringify(raw)} is a URL; remote files are refused (no repository setting allows them): put the file in the repository, or in a source with a ref and write "$<ref>/<path>"` };
+    return { ok: false, message: `${field}: ${JSON.stringify(raw)} is a URL; the hub does not fetch value files from URLs (Argo CD would): put the file in the repository, or in a source with a ref and write "$<ref>/<path>"` };
   }
   if (raw.startsWith('$')) {
     const slash = raw.indexOf('/');

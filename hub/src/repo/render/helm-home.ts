@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTool } from './run-tool.ts';
+import { repoAddArgs } from './helm-args.ts';
 import { isLoopbackHost, ociHost } from './helm-chart.ts';
 import type { RenderBounds } from './types.ts';
 
@@ -26,6 +27,8 @@ export interface HelmRunner {
   credentials(url: string): { username: string; password: string } | undefined;
   /** The hub's fetch policy for repositories helm would fetch on its own, when the dispatcher gives one. */
   mayFetch?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** `helm.passCredentials`: credentials go to every host a repository's index points at (`--pass-credentials`). */
+  passCredentials?: boolean;
 }
 
 /** A failed step: what it was and helm's answer. */
@@ -70,7 +73,7 @@ export async function addRepository(runner: HelmRunner, url: string): Promise<{ 
   if (known) return { ok: true, name: known };
   const name = `repo-${runner.home.repos.size}`;
   const creds = runner.credentials(url);
-  const args = ['repo', 'add', name, url, ...(creds ? ['--username', creds.username, '--password-stdin'] : [])];
+  const args = repoAddArgs(name, url, creds?.username, runner.passCredentials === true);
   const run = await runHelm(runner, `adding the Helm repository ${url}`, args, { input: creds?.password });
   if (!run.ok) return run;
   runner.home.repos.set(url, name);

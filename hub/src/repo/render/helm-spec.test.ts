@@ -8,6 +8,7 @@ describe('readHelmSpec', () => {
     assert.deepEqual(readHelmSpec({ repoURL: 'x' }), {
       releaseName: undefined, valueFiles: [], ignoreMissingValueFiles: false, values: undefined, parameters: [], fileParameters: [],
       skipCrds: false, skipSchemaValidation: false, skipTests: false, namespace: undefined, kubeVersion: undefined, apiVersions: undefined,
+      passCredentials: false, version: '',
     });
   });
   // name | helm block | fields expected
@@ -20,6 +21,8 @@ describe('readHelmSpec', () => {
     ['file parameters need a name and a path', { fileParameters: [{ name: 'a', path: 'f' }, { name: 'b' }] }, { fileParameters: [{ name: 'a', path: 'f' }] }],
     ['wrong types are dropped', { valueFiles: 'x.yaml', skipCrds: 'yes', releaseName: 3 }, { valueFiles: [], skipCrds: false, releaseName: undefined }],
     ['an empty apiVersions list is no override', { apiVersions: [] }, { apiVersions: undefined }],
+    ['passCredentials and version', { passCredentials: true, version: 'v3' }, { passCredentials: true, version: 'v3' }],
+    ['passCredentials must be true, version a string', { passCredentials: 'yes', version: 3 }, { passCredentials: false, version: '' }],
     ['flags and overrides', { skipCrds: true, skipTests: true, skipSchemaValidation: true, namespace: 'n', kubeVersion: '1.30.0', apiVersions: ['v1'] },
       { skipCrds: true, skipTests: true, skipSchemaValidation: true, namespace: 'n', kubeVersion: '1.30.0', apiVersions: ['v1'] }],
   ];

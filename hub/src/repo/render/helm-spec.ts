@@ -31,6 +31,10 @@ export interface HelmSpec {
   namespace?: string;
   kubeVersion?: string;
   apiVersions?: string[];
+  /** `helm.passCredentials`: repository credentials go to every host (helm `--pass-credentials`). */
+  passCredentials: boolean;
+  /** `helm.version` as written (the Application check allows only "v3" or empty). */
+  version: string;
 }
 
 /** Reads `source.helm` (absent means every default). */
@@ -56,6 +60,8 @@ export function readHelmSpec(source: SourceLike): HelmSpec {
     namespace: text(helm['namespace']),
     kubeVersion: text(helm['kubeVersion']),
     apiVersions: Array.isArray(helm['apiVersions']) && helm['apiVersions'].length > 0 ? strings(helm['apiVersions']) : undefined,
+    passCredentials: helm['passCredentials'] === true,
+    version: typeof helm['version'] === 'string' ? helm['version'] : '',
   };
 }
 

@@ -9,11 +9,13 @@
 //   4. write inline values (`values`/`valuesObject`) into the render's helm home;
 //   5. `helm template` with the cluster's capabilities (or the source's) and parse what it prints.
 // Every helm run has a helm home of the render's own (helm-home.ts) and the run-tool.ts bounds.
+// `helm.passCredentials` is `--pass-credentials` on `helm repo add` and on pulling an HTTP
+// repository's chart; `helm.version` other than "v3" (refused by the Application check) fails.
 import { lookup } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { effectiveCapabilities, releaseOf, templateArgs } from './helm-args.ts';
+import { effectiveCapabilities, pullArgs, releaseOf, templateArgs, type PullFrom } from './helm-args.ts';
 import { dependencyNeeds, isLoopbackHost, ociHost, readDependencies } from './helm-chart.ts';
 import { cleanPath, findEscapingLink, inputPath, locateFile, placeFile } from './helm-files.ts';
 import { addRepository, createHelmHome, loginRegistry, removeHelmHome, runHelm, type HelmRunner, type StepFailure } from './helm-home.ts';
@@ -22,6 +24,7 @@ import { readHelmSpec, type HelmSpec } from './helm-spec.ts';
 import { helmError, repoChartFiles, type ErrorFiles } from './helm-stderr.ts';
 import { checkDialedAddress, checkRepoUrl, OPEN_POLICY, type Verdict } from '../url-policy.ts';
 import { missingTool } from './tools.ts';
+import { HELM_VERSIONS } from '@flotilla/shared';
 import type { Driver, DriverResult, RenderError, RenderRequest } from './types.ts';
 
 /** A chart in a Helm repository (`https://…` with an index.yaml) or an OCI registry (`oci://…`). */
@@ -56,6 +59,8 @@ interface Placed {
 /** Renders a chart at `request.path` of the checked-out repository. */
 export const renderHelm: Driver = async (request) => {
   if (!request.tools.helm) return failed({ file: request.path || '.', message: missingTool('helm') });
+  const refused = versionRefused(request, request.path || '.');
+  if (refused) return refused;
   const home = await createHelmHome(dirname(request.root));
   try {
     const runner = runnerOf(request, request.tools.helm, home);
@@ -69,6 +74,8 @@ export const renderHelm: Driver = async (request) => {
 export async function renderHelmRepoChart(request: RenderRequest, chart: RepoChart): Promise<DriverResult> {
   const label = chartLabel(chart);
   if (!request.tools.helm) return failed({ file: label, message: missingTool('helm') });
+  const refused = versionRefused(request, label);
+  if (refused) return refused;
   const home = await createHelmHome(dirname(request.root));
   try {
     const runner = runnerOf(request, request.tools.helm, home);
@@ -218,22 +225,21 @@ async function buildDependencies(runner: HelmRunner, at: ChartAt, chartDir: stri
 
 /** Pulls a chart from its repository or registry and unpacks it into `into`; answers the chart's directory. */
 async function pullChart(runner: HelmRunner, chart: RepoChart, into: string): Promise<{ ok: true; dir: string } | ({ ok: false } & StepFailure)> {
-  const version = chart.version ? ['--version', chart.version] : [];
-  const untar = ['--untar', '--untardir', into];
   const what = `pulling ${chartLabel(chart)}`;
-  let args: string[];
+  let from: PullFrom;
   if (chart.repoURL.startsWith('oci://')) {
     const login = await loginRegistry(runner, chart.repoURL);
     if (!login.ok) return login;
-    args = ['pull', ociRef(chart), ...version, ...untar, ...(isLoopbackHost(ociHost(chart.repoURL)) ? ['--plain-http'] : [])];
+    from = { kind: 'oci', ref: ociRef(chart), plainHttp: isLoopbackHost(ociHost(chart.repoURL)) };
   } else if (runner.credentials(chart.repoURL)) {
     // With credentials, through an added repository: `helm pull --repo` would want the password on its command line.
     const added = await addRepository(runner, chart.repoURL);
     if (!added.ok) return added;
-    args = ['pull', `${added.name}/${chart.chart}`, ...version, ...untar];
+    from = { kind: 'added', repoName: added.name, chart: chart.chart };
   } else {
-    args = ['pull', chart.chart, '--repo', chart.repoURL, ...version, ...untar];
+    from = { kind: 'repo', repoURL: chart.repoURL, chart: chart.chart };
   }
+  const args = pullArgs(from, chart.version, into, runner.passCredentials === true);
   const run = await runHelm(runner, what, args);
   if (!run.ok) return run;
   const dirs = (await readdir(into, { withFileTypes: true })).filter((e) => e.isDirectory());
@@ -250,7 +256,15 @@ function ociRef(chart: RepoChart): string {
 function runnerOf(request: RenderRequest, helm: string, home: HelmRunner['home']): HelmRunner {
   // `mayFetch` is the hub's fetch policy, when the dispatcher passes it.
   const policy = request.mayFetch;
-  return { helm, home, bounds: request.bounds, credentials: (url) => request.helmCredentials(url), ...(policy ? { mayFetch: policy } : {}) };
+  const passCredentials = readHelmSpec(request.source).passCredentials;
+  return { helm, home, bounds: request.bounds, credentials: (url) => request.helmCredentials(url), passCredentials, ...(policy ? { mayFetch: policy } : {}) };
+}
+
+/** An application stored before the check refused it: `helm.version` other than "v3" is not rendered as something else. */
+function versionRefused(request: RenderRequest, file: string): DriverResult | undefined {
+  const { version } = readHelmSpec(request.source);
+  if (HELM_VERSIONS.includes(version)) return undefined;
+  return failed({ file, message: `helm.version ${JSON.stringify(version)} is not supported: the hub renders charts with Helm 3; remove the field or set "v3"` });
 }
 
 /**

@@ -1,7 +1,8 @@
 // Which files a directory source renders, read from the render's checkout with Argo CD's rules
 // (reposerver getPotentiallyValidManifests): a filepath.Walk of the source path (subdirectories with
-// `recurse`), names ending in .yaml, .yml, .json or .jsonnet, `exclude` then `include` globs on the
-// path below the source path, files holding the skip marker left out. A symlinked file is followed
+// `recurse`), names ending in .yaml, .yml, .json or .jsonnet (any name with `disableExtensionFilter`),
+// `exclude` then `include` globs on the path below the source path, files holding the skip marker
+// left out. A symlinked file is followed
 // when its target is a regular file inside the repository, and refused when it leads outside;
 // symlinked directories are not descended into (Walk does not follow them).
 import { readFile, readdir, stat } from 'node:fs/promises';
@@ -37,7 +38,7 @@ export async function selectDirectoryFiles(root: string, path: string, options: 
         if (options.recurse) await walk(file);
         continue;
       }
-      if (!MANIFEST_FILE.test(entry.name)) continue;
+      if (!options.disableExtensionFilter && !MANIFEST_FILE.test(entry.name)) continue;
       let real = file;
       if (entry.isSymbolicLink()) {
         const inside = checkInsideRepo(root, file);

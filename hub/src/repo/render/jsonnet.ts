@@ -61,7 +61,7 @@ export const renderJsonnet: Driver = async (request) => {
   for (const file of selected.files) {
     const result = file.jsonnet
       ? await evaluate(request, options, file.path)
-      : renderDirectory([{ path: file.path, content: file.content }], request.path, { recurse: true });
+      : renderDirectory([{ path: file.path, content: file.content }], request.path, { recurse: true, disableExtensionFilter: directory.disableExtensionFilter === true });
     if (result.ok) manifests.push(...result.manifests);
     else errors.push(...result.errors);
   }

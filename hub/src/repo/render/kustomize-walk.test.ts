@@ -69,7 +69,7 @@ const rows: [string, string, Expected][] = [
   }],
   ['a Kustomization file name', 'apps/plain', { kustomizations: ['apps/plain/Kustomization'], inputs: ['apps/plain'], errors: [] }],
   ['remote resources are refused, naming the file, line and entry', 'apps/remote', { errors: [
-    ['apps/remote/kustomization.yaml', 3, /^resources\[1\] entry "https:\/\/github.com\/org\/repo\/\/deploy\?ref=v1": is remote; remote bases and resources are refused \(no repository setting allows them yet\)/],
+    ['apps/remote/kustomization.yaml', 3, /^resources\[1\] entry "https:\/\/github.com\/org\/repo\/\/deploy\?ref=v1": is remote; the hub does not fetch remote bases and resources \(Argo CD would\)/],
     ['apps/remote/kustomization.yaml', 4, /^resources\[2\] entry "github.com\/org\/repo\/deploy": is remote/],
     ['apps/remote/kustomization.yaml', 5, /^resources\[3\] entry "git@github.com:org\/repo.git": is remote/],
   ] }],

@@ -50,7 +50,7 @@ interface Slot {
   inline?: boolean;
 }
 
-const REFUSED_REMOTE = 'remote bases and resources are refused (no repository setting allows them yet): keep the base in this repository';
+const REFUSED_REMOTE = 'the hub does not fetch remote bases and resources (Argo CD would): keep the base in this repository';
 
 /** Walks the kustomization tree from `sourcePath` (repository-relative). */
 export function walkKustomizations(view: RepoView, sourcePath: string): KustomizeWalk {

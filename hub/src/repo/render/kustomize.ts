@@ -1,5 +1,6 @@
 // The Kustomize source type: `kustomize build` of the source path in the render's own checkout, the
-// way Argo CD runs it (util/kustomize Build). Steps: refuse symlinks leading out of the repository
+// way Argo CD runs it (util/kustomize Build), with the kustomize `spec.source.kustomize.version`
+// names (kustomize-version.ts; the default one otherwise). Steps: refuse symlinks leading out of the repository
 // anywhere in it (Argo CD's repository-wide check); walk the kustomization tree and refuse remote,
 // absolute and escaping entries, naming the kustomization file and line; apply the Application's
 // `spec.source.kustomize` options with `kustomize edit` (patches appended to the file), and walk
@@ -14,6 +15,7 @@ import { buildEnv } from './argocd-env.ts';
 import { checkInsideRepo, findOutOfBoundsSymlinks, joinRepoPath } from './inside-repo.ts';
 import { buildArgs, helmCapabilities, kustomizeSteps, type KustomizeStep } from './kustomize-options.ts';
 import { parseBuildOutput } from './kustomize-output.ts';
+import { chooseKustomize, parseKustomizeVersion, type KustomizeChoice } from './kustomize-version.ts';
 import { isRemoteEntry, walkKustomizations, type KustomizeWalk } from './kustomize-walk.ts';
 import { diskView } from './repo-view.ts';
 import { runTool, type ToolRun } from './run-tool.ts';
@@ -23,8 +25,11 @@ import type { Driver, DriverResult, RenderError, RenderRequest } from './types.t
 /** Renders a Kustomize source (see the module header). */
 export const renderKustomize: Driver = async (request) => {
   const { root, path } = request;
-  const binary = request.tools.kustomize;
-  if (!binary) return fail(path || '.', missingTool('kustomize'));
+  const fallback = request.tools.kustomize;
+  if (!fallback) return fail(path || '.', missingTool('kustomize'));
+  const chosen = await kustomizeBinary(request, fallback);
+  if (!chosen.ok) return fail(path || '.', chosen.message);
+  const binary = chosen.binary;
   const symlinks = await outOfBoundsSymlinks(root);
   if (symlinks.length) return { ok: false, errors: symlinks };
   const view = diskView(root);
@@ -55,6 +60,27 @@ export const renderKustomize: Driver = async (request) => {
   return parsed.ok ? { ok: true, manifests: parsed.manifests, inputs: walk.inputs } : parsed;
 };
 
+/** `kustomize version` of each default binary, asked once it answers (only when a source names a version). */
+const defaultVersions = new Map<string, Promise<string | undefined>>();
+
+/** The kustomize that renders this source: `spec.source.kustomize.version`'s, else the default (kustomize-version.ts). */
+async function kustomizeBinary(request: RenderRequest, fallback: string): Promise<KustomizeChoice> {
+  const options = request.source['kustomize'];
+  const version = options !== null && typeof options === 'object' ? (options as Record<string, unknown>)['version'] : undefined;
+  const requested = typeof version === 'string' ? version : '';
+  if (requested.trim() === '') return { ok: true, binary: fallback };
+  let probe = defaultVersions.get(fallback);
+  if (!probe) {
+    probe = runTool(fallback, ['version'], { cwd: request.root, bounds: request.bounds }).then((run) => {
+      const found = run.ok ? parseKustomizeVersion(run.stdout) : undefined;
+      if (found === undefined) defaultVersions.delete(fallback); // asked again next time
+      return found;
+    });
+    defaultVersions.set(fallback, probe);
+  }
+  return chooseKustomize(requested, { binary: fallback, version: await probe }, request.tools.kustomizeVersions ?? {});
+}
+
 /** Argo CD's repository-wide symlink check, as render errors naming each link. */
 async function outOfBoundsSymlinks(root: string): Promise<RenderError[]> {
   const links = await findOutOfBoundsSymlinks(root);
@@ -66,7 +92,7 @@ function checkOptionPaths(request: RenderRequest, entries: [string, string][]): 
   const errors: RenderError[] = [];
   for (const [field, entry] of entries) {
     const at = `spec.source.kustomize.${field} entry "${entry}"`;
-    if (isRemoteEntry(entry)) errors.push({ file: request.path || '.', message: `${at} is remote; remote bases and resources are refused (no repository setting allows them yet)` });
+    if (isRemoteEntry(entry)) errors.push({ file: request.path || '.', message: `${at} is remote; the hub does not fetch remote components and patches (Argo CD would): keep them in this repository` });
     else {
       const joined = joinRepoPath(request.path, entry);
       const inside = entry.startsWith('/') || joined === undefined ? undefined : checkInsideRepo(request.root, joined);

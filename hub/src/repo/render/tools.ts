@@ -1,10 +1,13 @@
 // Where the hub finds its render tools: FLOTILLA_HELM / FLOTILLA_KUSTOMIZE / FLOTILLA_JSONNET, else
 // the tool cache that `npm run cluster:build` fills (${FLOTILLA_CACHE:-~/.cache/flotilla}/bin/
-// <tool>-<version>/<tool>, the newest version), else PATH. The hub logs what it found at start; an
-// application that needs a missing tool gets a condition naming it and how to get it.
+// <tool>-<version>/<tool>, the newest version), else PATH; more kustomize binaries by version from
+// FLOTILLA_KUSTOMIZE_PATHS (`v4.5.7=/opt/kustomize-4.5.7,…`, for spec.source.kustomize.version; a
+// malformed setting or a path that is not executable stops the hub at start). The hub logs what it
+// found at start; an application that needs a missing tool gets a condition naming it and how to get it.
 import { accessSync, constants, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { parseKustomizePaths } from './kustomize-version.ts';
 import type { RenderTools } from './types.ts';
 
 /** The tools the hub can render with. */
@@ -17,6 +20,12 @@ export function findTools(env: NodeJS.ProcessEnv = process.env): RenderTools {
     const found = env[`FLOTILLA_${name.toUpperCase()}`] || fromCache(name, env) || fromPath(name, env);
     if (found) tools[name] = found;
   }
+  const paths = parseKustomizePaths(env.FLOTILLA_KUSTOMIZE_PATHS);
+  if (!paths.ok) throw new Error(paths.message);
+  for (const [version, path] of Object.entries(paths.versions)) {
+    if (!isExecutable(path)) throw new Error(`FLOTILLA_KUSTOMIZE_PATHS: the kustomize for ${version}, ${path}, is not an executable file`);
+  }
+  if (Object.keys(paths.versions).length) tools.kustomizeVersions = paths.versions;
   return tools;
 }
 

@@ -27,6 +27,8 @@ export interface RenderTools {
   helm?: string;
   kustomize?: string;
   jsonnet?: string;
+  /** More kustomize binaries, by version name, for `spec.source.kustomize.version` (FLOTILLA_KUSTOMIZE_PATHS). */
+  kustomizeVersions?: Record<string, string>;
 }
 
 /** Bounds every tool run keeps. */
