@@ -3,7 +3,7 @@
 // Rows from before migration 007 hold plaintext `manifests` until sealPlaintextBundles seals them.
 import type { Queryable } from './db.ts';
 import type { SecretBox } from './secrets.ts';
-import { openBundle, sealBundle, type BundleBody } from './bundle-seal.ts';
+import { openBundle, sealBundle, sealManifestsJson, type BundleBody } from './bundle-seal.ts';
 
 /** A bundle as served to agents: its key and manifests (and, keyed before issue 14, the inputs its key hashed). */
 export interface Bundle extends BundleBody {
@@ -28,8 +28,9 @@ export async function bundleForRender(db: Queryable, renderKey: string): Promise
  * same, and a row left in plaintext or under a lost key is healed by the next render.
  */
 export async function saveRender(db: Queryable, box: SecretBox, renderKey: string, bundle: { key: string; manifests: object[] }): Promise<void> {
-  const sealed = await sealBundle(box, bundle.key, { manifests: bundle.manifests });
-  const size = Buffer.byteLength(JSON.stringify(bundle.manifests));
+  const json = JSON.stringify(bundle.manifests);
+  const sealed = await sealManifestsJson(box, bundle.key, json);
+  const size = Buffer.byteLength(json);
   await db.query(
     `INSERT INTO bundles (key, sealed, size_bytes) VALUES ($1, $2, $3)
      ON CONFLICT (key) DO UPDATE SET sealed = EXCLUDED.sealed, manifests = NULL, size_bytes = EXCLUDED.size_bytes`,

@@ -60,8 +60,8 @@ export async function removeHelmHome(home: HelmHome): Promise<void> {
 }
 
 /** Runs helm in the home: its standard output, or the failure. */
-export async function runHelm(runner: HelmRunner, what: string, args: string[], options: { cwd?: string; input?: string } = {}): Promise<{ ok: true; stdout: string } | ({ ok: false } & StepFailure)> {
-  const run = await runTool(runner.helm, args, { cwd: options.cwd ?? runner.home.dir, env: runner.home.env, bounds: runner.bounds, input: options.input });
+export async function runHelm(runner: HelmRunner, what: string, args: string[], options: { cwd?: string; input?: string; onStdout?: (chunk: Buffer) => void } = {}): Promise<{ ok: true; stdout: string } | ({ ok: false } & StepFailure)> {
+  const run = await runTool(runner.helm, args, { cwd: options.cwd ?? runner.home.dir, env: runner.home.env, bounds: runner.bounds, input: options.input, ...(options.onStdout ? { onStdout: options.onStdout } : {}) });
   if (run.ok) return { ok: true, stdout: run.stdout };
   const message = run.reason === 'exit' ? `helm ${run.message}` : `helm ${run.message}${run.stderr ? `: ${run.stderr}` : ''}`;
   return { ok: false, what, stderr: run.reason === 'exit' ? run.stderr : '', message };

@@ -7,7 +7,7 @@
 // fast reader (fast-yaml.ts) and, when it holds something that reader leaves alone, by the `yaml`
 // library, which also words the errors; both give the same objects.
 import { parseAllDocuments, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
-import { createFastYaml, splitDocuments, UNSUPPORTED, type SplitDocuments } from './fast-yaml.ts';
+import { createFastYaml, splitDocuments, UNSUPPORTED, type FastYaml, type SplitDocuments } from './fast-yaml.ts';
 import type { RenderError } from './types.ts';
 
 /** The manifests in output order, or every problem found. */
@@ -36,19 +36,55 @@ const FAST = createFastYaml(YAML_OPTIONS);
  */
 export function parseHelmOutput(stdout: string, fileOf: (source: string) => string, fallback: string, options: HelmOutputOptions = {}): HelmOutput {
   const split = options.fast === false ? undefined : splitDocuments(stdout);
-  const sources = split ? sourceLines(stdout, split) : [...stdout.matchAll(SOURCE_LINE)].map((m) => ({ offset: m.index, source: m[1]!.trim() }));
+  const reads = split?.documents.map(({ from, to }) => FAST.read(split.lines, from, to, split.tabs));
+  return assembleHelmOutput(stdout, split && reads ? { split, reads } : undefined, fileOf, fallback, options.counts);
+}
+
+/** What the fast reader made of each document of a split stream (as FastYaml.read answers). */
+export type FastReads = ReturnType<FastYaml['read']>[];
+
+/** Reads a document of a split stream with the reader parseHelmOutput uses (helm-output-stream.ts reads as output arrives). */
+export function readFast(lines: readonly string[], from: number, to: number, tabs: boolean): FastReads[number] {
+  return FAST.read(lines, from, to, tabs);
+}
+
+/** A `# Source:` line: where it starts in the output, and the path it names. */
+export interface SourceLine {
+  offset: number;
+  source: string;
+}
+
+/** What was read before assembling: the cut, each document's fast read, and (when known) the `# Source:` lines. */
+export interface ReadAhead {
+  split: SplitDocuments;
+  reads: FastReads;
+  /** As sourceLine finds them line by line; absent when not gathered (or the output holds U+2028 or U+2029). */
+  sources?: SourceLine[];
+}
+
+/** The `# Source:` line at `offset`, or undefined for any other line (pure). */
+export function sourceLine(line: string, offset: number): SourceLine | undefined {
+  return line.charCodeAt(0) === 0x23 && line.length > SOURCE_PREFIX.length && line.startsWith(SOURCE_PREFIX) ? { offset, source: line.slice(SOURCE_PREFIX.length).trim() } : undefined;
+}
+
+/**
+ * The manifests of helm's standard output, given how it was cut into documents and what the fast
+ * reader made of each (`read` undefined: the whole output goes to the `yaml` library) (pure).
+ */
+export function assembleHelmOutput(stdout: string, read: ReadAhead | undefined, fileOf: (source: string) => string, fallback: string, counts?: HelmOutputOptions['counts']): HelmOutput {
+  const sources = read ? (read.sources ?? sourceLines(stdout, read.split)) : [...stdout.matchAll(SOURCE_LINE)].map((m) => ({ offset: m.index, source: m[1]!.trim() }));
   const manifests: object[] = [];
   const errors: RenderError[] = [];
   const lineOf = lineFinder(stdout);
   let next = 0; // documents come in output order: the header of each is the last one before it
   /** One document's value (or what stopped it), its content starting at offset `start`. */
-  const take = (start: number, read: () => { value: unknown } | { errors: { offset: number; message: string }[] }) => {
+  const take = (start: number, value: () => { value: unknown } | { errors: { offset: number; message: string }[] }) => {
     while (next < sources.length && sources[next]!.offset <= start) next++;
     const header = sources[next - 1];
     const file = header ? fileOf(header.source) : fallback;
-    const headerLine = header ? lineOf(header.offset) : 0;
-    const where = (offset: number) => `line ${lineOf(offset) - headerLine} of its rendered output`;
-    const got = read();
+    // Lines are counted only for an error's message (the line starts are found on first use).
+    const where = (offset: number) => `line ${lineOf(offset) - (header ? lineOf(header.offset) : 0)} of its rendered output`;
+    const got = value();
     if ('errors' in got) {
       for (const e of got.errors) errors.push({ file, message: `${where(e.offset)}: ${e.message}` });
       return;
@@ -62,33 +98,35 @@ export function parseHelmOutput(stdout: string, fileOf: (source: string) => stri
   /** Documents of `text` (the output from offset `base`) through the `yaml` library. */
   const full = (text: string, base: number) => {
     for (const doc of parseAllDocuments(text, YAML_OPTIONS)) {
-      if (options.counts) options.counts.full++;
+      if (counts) counts.full++;
       const start = base + (doc.contents?.range[0] ?? doc.range[0]);
       take(start, () => libraryValue(doc, base, start));
     }
   };
-  if (!split) full(stdout, 0);
+  if (!read) full(stdout, 0);
   else {
-    for (const { from, to } of split.documents) {
-      const read = FAST.read(split.lines, from, to, split.tabs);
-      if (read === UNSUPPORTED) {
+    const { split, reads } = read;
+    split.documents.forEach(({ from, to }, k) => {
+      const got = reads[k];
+      if (got === UNSUPPORTED) {
         const base = split.lineStart[from]!;
         full(stdout.slice(base, split.lineStart[to] ?? stdout.length), base);
-      } else if (read) {
-        if (options.counts) options.counts.fast++;
-        take(split.lineStart[read.line]!, () => ({ value: read.value }));
+      } else if (got) {
+        if (counts) counts.fast++;
+        take(split.lineStart[got.line]!, () => ({ value: got.value }));
       }
-    }
+    });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, manifests };
 }
 
 /** The `# Source:` lines SOURCE_LINE finds, from the lines split already holds (the regex when `^` and `$` would see other line ends). */
-function sourceLines(stdout: string, split: SplitDocuments): { offset: number; source: string }[] {
+function sourceLines(stdout: string, split: SplitDocuments): SourceLine[] {
   if (stdout.includes('\u2028') || stdout.includes('\u2029')) return [...stdout.matchAll(SOURCE_LINE)].map((m) => ({ offset: m.index, source: m[1]!.trim() }));
-  const sources: { offset: number; source: string }[] = [];
+  const sources: SourceLine[] = [];
   split.lines.forEach((line, i) => {
-    if (line.charCodeAt(0) === 0x23 && line.length > SOURCE_PREFIX.length && line.startsWith(SOURCE_PREFIX)) sources.push({ offset: split.lineStart[i]!, source: line.slice(SOURCE_PREFIX.length).trim() });
+    const found = sourceLine(line, split.lineStart[i]!);
+    if (found) sources.push(found);
   });
   return sources;
 }

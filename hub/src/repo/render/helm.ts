@@ -19,7 +19,7 @@ import { effectiveCapabilities, pullArgs, releaseOf, templateArgs, type PullFrom
 import { dependencyNeeds, isLoopbackHost, ociHost, readDependencies } from './helm-chart.ts';
 import { cleanPath, findEscapingLink, inputPath, locateFile, placeFile } from './helm-files.ts';
 import { addRepository, createHelmHome, loginRegistry, removeHelmHome, runHelm, type HelmRunner, type StepFailure } from './helm-home.ts';
-import { parseHelmOutput } from './helm-output.ts';
+import { HelmOutputReader } from './helm-output-stream.ts';
 import { readHelmSpec, type HelmSpec } from './helm-spec.ts';
 import { helmError, repoChartFiles, type ErrorFiles } from './helm-stderr.ts';
 import { checkDialedAddress, checkRepoUrl, OPEN_POLICY, type Verdict } from '../url-policy.ts';
@@ -122,9 +122,11 @@ async function renderChart(request: RenderRequest, runner: HelmRunner, chartAt: 
     skipTests: spec.skipTests,
     skipSchemaValidation: spec.skipSchemaValidation,
   });
-  const run = await runHelm(runner, 'helm template', args);
+  // helm's output is read as it arrives: the reading overlaps helm's writing and exiting.
+  const reader = new HelmOutputReader(at.files.fileOf, at.files.fallback);
+  const run = await runHelm(runner, 'helm template', args, { onStdout: (chunk) => reader.push(chunk) });
   if (!run.ok) return failed(helmError(run.what, run.stderr, run.message, at.files));
-  const output = parseHelmOutput(run.stdout, at.files.fileOf, at.files.fallback);
+  const output = reader.end();
   if (!output.ok) return output;
   const inputs = at.inGit ? [at.chartPath, ...placed.inputs, ...deps.inputs] : placed.inputs.filter((p) => p.startsWith('$'));
   return { ok: true, manifests: output.manifests, inputs: dedupe(inputs, at.chartPath) };

@@ -1,6 +1,7 @@
 // Runs one render tool (helm, kustomize, jsonnet) as a child process, bounded: a wall-time limit
 // (the process group is killed), a limit on standard output (the run is cut off past it), and
-// standard error kept for the condition message. No shell: arguments go to the binary as they are.
+// standard error kept for the condition message; standard output can also be read as it arrives.
+// No shell: arguments go to the binary as they are.
 import { spawn } from 'node:child_process';
 import type { RenderBounds } from './types.ts';
 
@@ -16,6 +17,8 @@ export interface ToolRunOptions {
   bounds: RenderBounds;
   /** Written to the tool's standard input, if given. */
   input?: string;
+  /** Also given each chunk of standard output as it arrives, within the output bound, until the run ends (must not throw). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 const MAX_STDERR_BYTES = 64 * 1024;
@@ -49,6 +52,7 @@ export function runTool(binary: string, args: string[], options: ToolRunOptions)
       outBytes += chunk.length;
       if (outBytes > options.bounds.maxOutputBytes) return stop({ ok: false, reason: 'output', message: `wrote more than ${options.bounds.maxOutputBytes} bytes of output`, stderr: text(err) });
       out.push(chunk);
+      if (!ended) options.onStdout?.(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       if (errBytes < MAX_STDERR_BYTES) err.push(chunk);
