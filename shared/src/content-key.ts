@@ -8,7 +8,34 @@ import { createHash } from 'node:crypto';
  * a bigint or a cycle throws a TypeError.
  */
 export function canonicalJson(value: unknown): string {
-  return encode(value, new Set()) ?? 'null';
+  // JSON.stringify with a key-sorting replacer is about twice as fast as walking the value here, and
+  // gives the same text, except for objects with integer-like keys, which JavaScript always lists
+  // first in ascending numeric order ("9" before "10"), not in code-unit order: those take the walk.
+  try {
+    return JSON.stringify(value, sortKeys) ?? 'null';
+  } catch (error) {
+    if (error !== INTEGER_KEYS) throw error;
+    return encode(value, new Set()) ?? 'null';
+  }
+}
+
+const INTEGER_KEYS = new Error('an object with integer-like keys');
+const INTEGER_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/** A replacer that rebuilds each plain object with its keys sorted; throws INTEGER_KEYS where that cannot work. */
+function sortKeys(this: unknown, _key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (INTEGER_KEY.test(key) && Number(key) < 4294967295) throw INTEGER_KEYS;
+    if (i > 0 && keys[i - 1]! > key) sorted = false;
+  }
+  if (sorted) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of keys.sort()) copy[key] = (value as Record<string, unknown>)[key];
+  return copy;
 }
 
 /** `sha256:<hex>` of the canonical JSON of a value. */

@@ -9,6 +9,10 @@ describe('canonicalJson', () => {
   const rows: [string, unknown, string][] = [
     ['keys sorted, no whitespace', { b: 1, a: { d: [1, 2], c: 'x' } }, '{"a":{"c":"x","d":[1,2]},"b":1}'],
     ['integer-like keys sort as strings', { 10: 'a', 2: 'b', 1: 'c' }, '{"1":"c","10":"a","2":"b"}'],
+    ['an integer-like key sorts after "-" (JavaScript lists it first)', { '-': 1, 1: 2 }, '{"-":1,"1":2}'],
+    ['integer-like keys deep inside', { z: [{ b: { 9: 'x', 10: 'y', a: 1 } }], a: 0 }, '{"a":0,"z":[{"b":{"10":"y","9":"x","a":1}}]}'],
+    ['a key past the array-index range is a plain key', { 4294967295: 1, a: 2, 0: 3 }, '{"0":3,"4294967295":1,"a":2}'],
+    ['already sorted keys are kept', { a: 1, b: { c: 2 } }, '{"a":1,"b":{"c":2}}'],
     ['keys by UTF-16 code unit', { b: 1, B: 2, é: 3, _: 4 }, '{"B":2,"_":4,"b":1,"é":3}'],
     ['array order kept', [3, 1, 2], '[3,1,2]'],
     ['undefined members dropped', { a: undefined, b: null }, '{"b":null}'],
