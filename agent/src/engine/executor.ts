@@ -7,6 +7,7 @@ import { refKey, toApiVersion, type KubeObject, type ObjectRef } from './objects
 import { wavesOf, type PlanResult, type SyncTask } from './plan.ts';
 import { mergeSurvivors, toInventory } from './inventory.ts';
 import { maskSecretValues } from './mask-secrets.ts';
+import { waitEstablished } from './crd-established.ts';
 
 /** What an execution did. */
 export interface ExecuteResult {
@@ -65,21 +66,4 @@ async function runAll(tasks: SyncTask[], fn: (task: SyncTask) => Promise<void>):
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, tasks.length) }, async () => {
     while (next < tasks.length) await fn(tasks[next++]!);
   }));
-}
-
-/** Waits (up to 30 s) until a CRD is Established and discovery serves its kind, so its resources can be applied. */
-async function waitEstablished(kube: Kube, crd: KubeObject): Promise<void> {
-  const name = crd.metadata.name;
-  const spec = crd['spec'] as { group?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] } | undefined;
-  const version = spec?.versions?.find((v) => v.served !== false)?.name;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const live = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
-    const conditions = (live?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-    const established = conditions.some((c) => c.type === 'Established' && c.status === 'True');
-    const served = !spec?.group || !version || !spec.names?.kind || (await kube.resource(`${spec.group}/${version}`, spec.names.kind).catch(() => undefined)) !== undefined;
-    if (established && served) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`CustomResourceDefinition ${name} was not established within 30 s`);
 }

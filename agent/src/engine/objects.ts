@@ -91,7 +91,14 @@ function shapeError(manifest: unknown): string | undefined {
   if (typeof obj['apiVersion'] !== 'string' || obj['apiVersion'] === '') return 'apiVersion is required';
   if (typeof obj['kind'] !== 'string' || obj['kind'] === '') return 'kind is required';
   const meta = asRecord(obj['metadata']);
-  if (!meta || typeof meta['name'] !== 'string' || meta['name'] === '') return 'metadata.name is required';
+  if (!meta) return 'metadata.name is required';
+  const named = typeof meta['name'] === 'string' && meta['name'] !== '';
+  // A hook may have only generateName: each sync creates it afresh under a name of its own (hook-phases.ts).
+  const annotations = asRecord(meta['annotations']);
+  const hook = annotations !== undefined && (annotations['argocd.argoproj.io/hook'] !== undefined || annotations['helm.sh/hook'] !== undefined);
+  if (!named && !(hook && typeof meta['generateName'] === 'string' && meta['generateName'] !== '')) {
+    return typeof meta['generateName'] === 'string' ? 'metadata.name is required (generateName is for hooks only: a resource the application keeps needs a name)' : 'metadata.name is required';
+  }
   if (meta['namespace'] !== undefined && typeof meta['namespace'] !== 'string') return 'metadata.namespace must be a string';
   for (const field of ['labels', 'annotations']) {
     if (meta[field] !== undefined && meta[field] !== null && !asRecord(meta[field])) return `metadata.${field} must be a map`;
@@ -149,7 +156,7 @@ export function prepareDesired(
     }
     const ref = refOf(obj);
     const key = refKey(ref);
-    if (seen.has(key)) {
+    if (meta.name && seen.has(key)) {
       errors.push({ ref: key, message: `duplicate resource ${key}: it appears more than once in the manifests` });
       return;
     }

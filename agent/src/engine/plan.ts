@@ -3,6 +3,7 @@
 // wave, kind rank (Argo/Helm kind order, unknown kinds last) and name ascending, and for prunes all three descending.
 import { refKey, refOf, isTrackedBy, type KubeObject, type ObjectRef } from './objects.ts';
 import { parseHook, parseSyncWave, resourceSyncOptions } from './sync-options.ts';
+import { isHookObject } from './hooks.ts';
 
 /** The phase a task runs in; hooks name theirs, everything else syncs in Sync. */
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync';
@@ -177,7 +178,8 @@ export function planSync(input: PlanInput): PlanResult {
   const candidates = new Map<string, ObjectRef>();
   for (const ref of input.inventory) candidates.set(refKey(ref), ref);
   for (const live of input.live.values()) {
-    if (live && isTrackedBy(live, input.app)) candidates.set(refKey(refOf(live)), refOf(live));
+    // Hook instances carry the tracking annotation but are never part of the app's inventory.
+    if (live && isTrackedBy(live, input.app) && !isHookObject(live)) candidates.set(refKey(refOf(live)), refOf(live));
   }
   for (const [key, ref] of candidates) {
     if (desiredKeys.has(key)) continue;
