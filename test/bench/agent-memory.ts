@@ -1,18 +1,20 @@
-// Benchmark 4, memory with 100 applications: 100 small applications (one ConfigMap each, one path
-// and one namespace per application) on one cluster; once all are Synced, the resident memory
-// (VmRSS) of the agent process, and of the hub's Node process (its embedded PostgreSQL runs in
-// processes of its own and is not counted). Baseline in the same run: a bare
-// `node -e "setInterval(() => {}, 1000)"` on the same runtime; the agent before any application
-// is printed too, and a Node process that only imports @kubernetes/client-node, for reference.
+// Benchmark 4, memory with 100 applications, in two worlds side by side (issue 15): 100 applications
+// of one ConfigMap each (100 objects), then 100 applications of 20 objects each (12 ConfigMaps,
+// 4 Services, 4 Deployments: 2,000 objects); one path and one namespace per application, one
+// cluster. Once all are Synced, the resident memory (VmRSS, and its peak VmHWM) of the agent
+// process, and of the hub's Node process (its embedded PostgreSQL runs in processes of its own and
+// is not counted). Each world starts a fresh agent, whose memory before any application is printed
+// too. Baseline in the same run: a bare `node -e "setInterval(() => {}, 1000)"` on the same
+// runtime; and, for reference, a Node process that only imports @kubernetes/client-node.
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { application, poll, withEnv } from './env.ts';
-import { largeApp } from './manifests.ts';
-
-/** Objects in each application of the memory benchmark. */
-const OBJECTS_PER_APP = 20;
+import { configMap, largeApp } from './manifests.ts';
 import { commandOf, memoryOf } from './proc.ts';
 import { format, printTable, seconds, sleep, type BenchOptions, type BenchResult } from './report.ts';
+
+/** Objects in each application, one world each: a single ConfigMap, and apps that look like real ones. */
+const OBJECTS_PER_APP = [1, 20] as const;
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -28,13 +30,30 @@ async function nodeMB(script: string): Promise<number> {
   }
 }
 
-export async function agentMemory(options: BenchOptions, result: BenchResult): Promise<void> {
-  const count = options.quick ? 20 : 100;
-  const name = (i: number) => `app-${String(i).padStart(3, '0')}`;
+/** What one world measured. */
+interface WorldMemory {
+  perApp: number;
+  agent: { rssMB: number; peakMB: number };
+  idleAgent: { rssMB: number; peakMB: number };
+  hub: { rssMB: number; peakMB: number };
+  idleHub: { rssMB: number; peakMB: number };
+  bare: number;
+}
+
+/** The files of `count` applications of `perApp` objects each, one directory per application. */
+function appFiles(count: number, perApp: number, name: (i: number) => string): Record<string, string> {
   const files: Record<string, string> = {};
-  // Apps that look like real ones: 20 objects each (ConfigMaps, Services, Deployments), 2,000 in all.
-  for (let i = 0; i < count; i++) Object.assign(files, largeApp(name(i), OBJECTS_PER_APP));
-  await withEnv({ clusters: ['bench'], repos: { apps: files } }, options, result, async (env) => {
+  for (let i = 0; i < count; i++) {
+    if (perApp === 1) files[`${name(i)}/config.yaml`] = configMap(`${name(i)}-config`, `value-${i}`);
+    else Object.assign(files, largeApp(name(i), perApp));
+  }
+  return files;
+}
+
+/** One world: `count` applications of `perApp` objects, created and Synced, then the agent's and the hub's memory. */
+async function measureWorld(options: BenchOptions, result: BenchResult, count: number, perApp: number): Promise<WorldMemory> {
+  const name = (i: number) => `app-${String(i).padStart(3, '0')}`;
+  return withEnv({ clusters: ['bench'], repos: { apps: appFiles(count, perApp, name) } }, options, result, async (env) => {
     const agentPid = env.agents[0]!.proc.pid;
     const hubPid = env.hub.proc.pid;
     for (const [what, pid] of [['agent', agentPid], ['hub', hubPid]] as const) {
@@ -59,23 +78,38 @@ export async function agentMemory(options: BenchOptions, result: BenchResult): P
       return `${last.length} applications: ${[...bySync].map(([s, n]) => `${n} ${s}`).join(', ')}`;
     });
     const synced = performance.now();
-    console.log(`   ${count} applications created in ${format(seconds(created - started), 's')}, all Synced ${format(seconds(synced - started), 's')} after the first was created`);
+    console.log(`   ${count} applications of ${perApp} object(s) created in ${format(seconds(created - started), 's')}, all Synced ${format(seconds(synced - started), 's')} after the first was created`);
     await sleep(5000); // let the status reports and any garbage settle
     const agent = memoryOf(agentPid);
     const hub = memoryOf(hubPid);
     const bare = await nodeMB('setInterval(() => {}, 1000)');
-    // For reference: what loading the Kubernetes client alone costs (the agent needs it).
-    const withClient = await nodeMB("await import('@kubernetes/client-node'); setInterval(() => {}, 1000)");
-
-    printTable(`4. Memory with ${count} applications of ${OBJECTS_PER_APP} objects (VmRSS; peak = VmHWM)`, ['process', `with ${count} apps`, `peak`, 'idle (0 apps)', 'bare node (same run)'], [
-      ['flotilla-agent', format(agent.rssMB, 'MB'), format(agent.peakMB, 'MB'), format(idleAgent.rssMB, 'MB'), format(bare, 'MB')],
-      ['flotilla-hub (Node process)', format(hub.rssMB, 'MB'), format(hub.peakMB, 'MB'), format(idleHub.rssMB, 'MB'), format(bare, 'MB')],
-    ]);
-    console.log(`   for reference, node with only @kubernetes/client-node imported: ${format(withClient, 'MB')}`);
-    result.figures.push(
-      { metric: `agent RSS, ${count} apps (${count * OBJECTS_PER_APP} objects)`, unit: 'MB', flotilla: agent.rssMB, baseline: bare, baselineLabel: 'bare node', argo: '264–369 MB (app controller)', target: '< 80 MB', met: agent.rssMB < 80 },
-      { metric: `agent peak RSS, ${count} apps (${count * OBJECTS_PER_APP} objects)`, unit: 'MB', flotilla: agent.peakMB, baseline: bare, baselineLabel: 'bare node', argo: '—', target: '—' },
-      { metric: `hub RSS, ${count} apps`, unit: 'MB', flotilla: hub.rssMB, baseline: bare, baselineLabel: 'bare node', argo: '—', target: '—' },
-    );
+    return { perApp, agent, idleAgent, hub, idleHub, bare };
   });
+}
+
+export async function agentMemory(options: BenchOptions, result: BenchResult): Promise<void> {
+  const count = options.quick ? 20 : 100;
+  const worlds: WorldMemory[] = [];
+  for (const perApp of OBJECTS_PER_APP) worlds.push(await measureWorld(options, result, count, perApp));
+  // For reference: what loading the Kubernetes client alone costs (the agent does without it).
+  const withClient = await nodeMB("await import('@kubernetes/client-node'); setInterval(() => {}, 1000)");
+
+  const objects = (w: WorldMemory) => `${w.perApp} (${count * w.perApp} in all)`;
+  const row = (process: string, w: WorldMemory, m: WorldMemory['agent'], idle: WorldMemory['agent']) =>
+    [process, objects(w), format(m.rssMB, 'MB'), format(m.peakMB, 'MB'), format(idle.rssMB, 'MB'), format(w.bare, 'MB')];
+  printTable(`4. Memory with ${count} applications (VmRSS; peak = VmHWM)`, ['process', 'objects per app', `with ${count} apps`, 'peak', 'idle (0 apps)', 'bare node (same run)'], [
+    ...worlds.map((w) => row('flotilla-agent', w, w.agent, w.idleAgent)),
+    ...worlds.map((w) => row('flotilla-hub (Node process)', w, w.hub, w.idleHub)),
+  ]);
+  console.log(`   for reference, node with only @kubernetes/client-node imported: ${format(withClient, 'MB')}`);
+  for (const w of worlds) {
+    const what = w.perApp === 1 ? `${count} apps of 1 ConfigMap (${count} objects)` : `${count} apps (${count * w.perApp} objects)`;
+    result.figures.push(
+      { metric: `agent RSS, ${what}`, unit: 'MB', flotilla: w.agent.rssMB, baseline: w.bare, baselineLabel: 'bare node', argo: '264–369 MB (app controller)', target: '< 80 MB', met: w.agent.rssMB < 80 },
+      { metric: `agent peak RSS, ${what}`, unit: 'MB', flotilla: w.agent.peakMB, baseline: w.bare, baselineLabel: 'bare node', argo: '—', target: '—' },
+    );
+  }
+  for (const w of worlds) {
+    result.figures.push({ metric: `hub RSS, ${count} apps of ${w.perApp} object(s)`, unit: 'MB', flotilla: w.hub.rssMB, baseline: w.bare, baselineLabel: 'bare node', argo: '—', target: '—' });
+  }
 }

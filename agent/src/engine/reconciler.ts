@@ -10,6 +10,7 @@
 //      drift with selfHeal; without selfHeal drift is only reported OutOfSync.
 //   5. Execute the plan wave by wave (apply what differs, then prune what left Git), record the
 //      inventory durably, and report status and events to the hub.
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { contentKey, type AppStatus, type Assignment } from '@flotilla/shared';
 import type { StateStore } from '../link/state.ts';
@@ -25,7 +26,7 @@ import { parseSyncOptions } from './sync-options.ts';
 import { executePlan } from './executor.ts';
 import { deleteApplicationResources } from './deletion.ts';
 import { buildStatus, type Compared } from './status.ts';
-import { childrenOf } from './tree.ts';
+import { childrenOf, type ChildNode } from './tree.ts';
 import { maskSecretValues } from './mask-secrets.ts';
 
 /** What a reconcile needs. */
@@ -74,7 +75,7 @@ export class Reconciler {
   private readonly lastSynced = new Map<string, string>();
   private readonly lastReported = new Map<string, string>();
   private readonly prepared = new Map<string, PreparedBundle>();
-  private readonly children = new Map<string, { at: number; uids: string; nodes: Awaited<ReturnType<typeof childrenOf>> }>();
+  private readonly children = new Map<string, { at: number; uids: string; nodes: ChildNode[] }>();
   private readonly deps: ReconcilerDeps;
   private readonly log: Logger;
 
@@ -206,7 +207,7 @@ export class Reconciler {
   }
 
   /** The resource tree below the app's workloads, listed at most every few seconds per app. */
-  private async childrenCached(app: string, lives: KubeObject[]): Promise<Awaited<ReturnType<typeof childrenOf>>> {
+  private async childrenCached(app: string, lives: KubeObject[]): Promise<ChildNode[]> {
     const uids = lives.map((l) => `${l.metadata['uid']}@${l.metadata.resourceVersion}`).join(',');
     const memo = this.children.get(app);
     if (memo && memo.uids === uids && Date.now() - memo.at < CHILDREN_TTL_MS) return memo.nodes;
@@ -323,13 +324,14 @@ export class Reconciler {
     await (async () => {
       const lives = parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined);
       const children = await this.childrenCached(app, lives);
-      this.deps.events?.own(app, [...lives, ...children.map((c) => c.live)].map((o) => o.metadata['uid'] as string).filter(Boolean));
+      this.deps.events?.own(app, [...lives.map((o) => o.metadata['uid'] as string | undefined), ...children.map((c) => c.uid)].filter((uid): uid is string => !!uid));
       // The last operation's outcome stays in the status (as in Argo CD) after the hub has settled it.
       const last = finished ?? this.deps.store.current.finishedOperations.findLast((o) => o.app === app);
       const operationState = parts.operationState ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
       const status = buildStatus({ compared: parts.compared, requiresPruning: parts.requiresPruning ?? [], children, revision: a.revision, ...(a.revisions ? { revisions: a.revisions } : {}), bundle: a.bundle, conditions: parts.conditions, operationState, now: new Date().toISOString() });
       const { reconciledAt: _at, ...comparable } = status;
-      const fingerprint = JSON.stringify(comparable);
+      // A digest, not the JSON: one status per app is kept, and its resources list can be long.
+      const fingerprint = createHash('sha256').update(JSON.stringify(comparable)).digest('base64');
       if (this.lastReported.get(app) === fingerprint) return;
       this.lastReported.set(app, fingerprint);
       this.deps.link.reportStatus(app, status);

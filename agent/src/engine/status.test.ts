@@ -15,3 +15,10 @@ describe('buildStatus sync', () => {
     it(name, () => assert.deepEqual(buildStatus({ ...input, ...given }).sync, sync));
   }
 });
+
+describe('buildStatus tree', () => {
+  it('reports children without the uid the tree keeps for event routing', () => {
+    const pod = { group: '', version: 'v1', kind: 'Pod', name: 'web-1', namespace: 'ns', health: { status: 'Healthy' as const }, parentRefs: [{ group: 'apps', kind: 'ReplicaSet', name: 'web', namespace: 'ns' }] };
+    assert.deepEqual(buildStatus({ ...input, children: [{ ...pod, uid: 'u-1' }] }).resources, [pod]);
+  });
+});

@@ -3,6 +3,7 @@
 import type { AppStatus, ResourceStatus } from '@flotilla/shared';
 import { appHealth, assessHealth, type KubeObject as HealthObject } from '../health/index.ts';
 import { parseApiVersion, type KubeObject, type ObjectRef } from './objects.ts';
+import type { ChildNode } from './tree.ts';
 
 /** One desired object after comparison. */
 export interface Compared {
@@ -16,7 +17,7 @@ export interface Compared {
 export interface StatusInput {
   compared: Compared[];
   requiresPruning: ObjectRef[];
-  children: (ResourceStatus & { live: KubeObject })[];
+  children: ChildNode[];
   revision: string | null;
   /** A multi-source application's revision of each source (the assignment's), reported as `sync.revisions`. */
   revisions?: string[];
@@ -50,7 +51,7 @@ export function buildStatus(input: StatusInput): AppStatus {
     sync: { status: input.conditions.some((c) => c.type === 'ComparisonError') && !input.compared.length ? 'Unknown' : outOfSync ? 'OutOfSync' : 'Synced',
       ...(input.revision ? { revision: input.revision } : {}), ...(input.revisions ? { revisions: input.revisions } : {}), ...(input.bundle ? { bundle: input.bundle } : {}) },
     health: { status: health.status, ...(health.message ? { message: health.message } : {}) },
-    resources: [...resources, ...input.children.map(({ live: _live, ...child }) => child)],
+    resources: [...resources, ...input.children.map(({ uid: _uid, ...child }) => child)],
     ...(input.operationState ? { operationState: input.operationState } : {}),
     ...(input.conditions.length ? { conditions: input.conditions } : {}),
     reconciledAt: input.now,

@@ -1,5 +1,8 @@
 // The resource tree below an application's workloads: ReplicaSets of Deployments and Pods of
 // ReplicaSets, StatefulSets, DaemonSets and Jobs, found by owner reference, with their health.
+// Each node keeps its object's uid (events are routed by it), not the object: the reconciler keeps
+// the last tree of every application, and whole Pods and ReplicaSets (managedFields, status) would
+// be most of the agent's heap.
 import type { ResourceStatus } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
 import type { KubeObject } from './objects.ts';
@@ -7,12 +10,15 @@ import { assessHealth, type KubeObject as HealthObject } from '../health/index.t
 
 const POD_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
 
+/** A child in the tree: its resource status (with parentRefs) and its object's uid. */
+export type ChildNode = ResourceStatus & { uid?: string };
+
 /** Children (and grandchildren) of the given live objects, as resource statuses with parentRefs. */
-export async function childrenOf(kube: Kube, live: KubeObject[]): Promise<(ResourceStatus & { live: KubeObject })[]> {
+export async function childrenOf(kube: Kube, live: KubeObject[]): Promise<ChildNode[]> {
   const workloads = live.filter((o) => o.kind === 'Deployment' || POD_OWNERS.has(o.kind));
   if (!workloads.length) return [];
   const namespaces = [...new Set(workloads.map((w) => w.metadata.namespace).filter((n): n is string => !!n))];
-  const out: (ResourceStatus & { live: KubeObject })[] = [];
+  const out: ChildNode[] = [];
   for (const namespace of namespaces) {
     const inNs = workloads.filter((w) => w.metadata.namespace === namespace);
     const owners = new Map(inNs.map((w) => [w.metadata['uid'] as string, w]));
@@ -40,7 +46,7 @@ function ownerOf(obj: KubeObject, owners: Map<string, KubeObject>): KubeObject |
   return undefined;
 }
 
-function node(obj: KubeObject, parent: KubeObject): ResourceStatus & { live: KubeObject } {
+function node(obj: KubeObject, parent: KubeObject): ChildNode {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
   const [pGroup] = parent.apiVersion.includes('/') ? parent.apiVersion.split('/') : [''];
   const health = assessHealth(obj as unknown as HealthObject);
@@ -49,6 +55,6 @@ function node(obj: KubeObject, parent: KubeObject): ResourceStatus & { live: Kub
     ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
     ...(health ? { health } : {}),
     parentRefs: [{ group: pGroup!, kind: parent.kind, name: parent.metadata.name, ...(parent.metadata.namespace ? { namespace: parent.metadata.namespace } : {}) }],
-    live: obj,
+    ...(typeof obj.metadata['uid'] === 'string' ? { uid: obj.metadata['uid'] } : {}),
   };
 }

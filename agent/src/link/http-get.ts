@@ -3,7 +3,7 @@
 // memory for one request kind; node:https is loaded already for the Kubernetes API and the hub link.
 // The body is capped: past `maxBytes` the request is aborted, so a hub (or anything posing as one)
 // cannot make the agent buffer without bound.
-import { request as httpRequest } from 'node:http';
+import { httpRequest } from '../runtime/node-http.ts';
 import { request as httpsRequest } from 'node:https';
 import { tlsClientOptions, type TlsTrust } from '@flotilla/shared';
 

@@ -12,6 +12,8 @@
 // (the same path likely dropped them too) and relists. What happens after any watch ends (watch
 // again, relist, wait how long) is decided by `watch-step.ts`; ERROR events are read by
 // `watch-event.ts`: 410 Gone relists, any other is reported and watched again after a backoff.
+// A `transform` (client-go's SetTransform) shapes each object before it is cached and passed on;
+// the agent's drift watches use it to keep only what they read (`slim-object.ts`).
 import type { Kube, KubeObject } from '../engine/kube.ts';
 import { parseWatchEvent } from './watch-event.ts';
 import { backoffDelay, nextWatchStep, type Backoff, type WatchOutcome } from './watch-step.ts';
@@ -35,6 +37,8 @@ export interface InformerOptions {
   labelSelector?: string;
   tail?: boolean;
   timing?: Partial<WatchTiming>;
+  /** Applied to every listed or watched object before it is cached and handed to the handlers. */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 /** The cache and event source of one kind. */
@@ -52,6 +56,7 @@ export class Informer {
   private readonly kind: string;
   private readonly tail: boolean;
   private readonly timing: WatchTiming;
+  private readonly transform: (obj: KubeObject) => KubeObject;
 
   constructor(kube: Kube, path: string, apiVersion: string, kind: string, options: InformerOptions = {}) {
     this.kube = kube;
@@ -61,6 +66,7 @@ export class Informer {
     this.query = options.labelSelector ? `labelSelector=${encodeURIComponent(options.labelSelector)}` : '';
     this.tail = options.tail ?? false;
     this.timing = { ...DEFAULT_WATCH_TIMING, ...options.timing };
+    this.transform = options.transform ?? ((obj) => obj);
   }
 
   /** Subscribes to changes; `error` hears what went wrong with the watch (it carries on by itself). */
@@ -91,7 +97,7 @@ export class Informer {
     this.resourceVersion = list.resourceVersion;
     const seen = new Set<string>();
     for (const item of list.items) {
-      const obj = { ...item, apiVersion: this.apiVersion, kind: this.kind };
+      const obj = this.transform({ ...item, apiVersion: this.apiVersion, kind: this.kind });
       const key = this.key(obj);
       seen.add(key);
       const before = this.cache.get(key);
@@ -161,7 +167,7 @@ export class Informer {
             return;
           default:
             progressed = true;
-            this.apply(event.type, { ...event.object, apiVersion: this.apiVersion, kind: this.kind } as KubeObject);
+            this.apply(event.type, this.transform({ ...event.object, apiVersion: this.apiVersion, kind: this.kind } as KubeObject));
         }
       });
       this.abort = abort;

@@ -1,10 +1,12 @@
 // Drift detection: one informer per kind the applications own (list + watch, filtered by the
 // tracking label), a cache of live objects the engine reads instead of GETs, and a callback naming
 // the application whose object changed, so it is compared (and, with selfHeal, reverted) at once.
+// The caches hold objects without our managedFields entry and the last-applied annotation (`slim-object.ts`).
 import type { Logger } from 'pino';
 import type { Kube, KubeObject } from '../engine/kube.ts';
 import type { Informer } from './informer.ts';
 import { TRACKING_ANNOTATION, TRACKING_LABEL, parseTrackingId } from '../engine/objects.ts';
+import { slimObject } from './slim-object.ts';
 
 type KindInformer = Informer;
 
@@ -32,7 +34,7 @@ export class Watcher {
     let pending = this.informers.get(key);
     if (!pending) {
       pending = (async () => {
-        const informer = await this.kube.informer(apiVersion, kind, { labelSelector: TRACKING_LABEL });
+        const informer = await this.kube.informer(apiVersion, kind, { labelSelector: TRACKING_LABEL, transform: (obj) => slimObject(obj, this.kube.fieldManager) });
         const notify = (obj: KubeObject) => {
           const app = trackedApp(obj);
           if (app) this.onChange(app, kind);
@@ -50,7 +52,7 @@ export class Watcher {
     return pending;
   }
 
-  /** The cached live object (the informer is started, and its list awaited, on first use), or undefined when absent. */
+  /** The cached live object, slimmed (the informer is started, and its list awaited, on first use), or undefined when absent. */
   async live(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
     const informer = await this.informer(apiVersion, kind);
     return informer.get(name, namespace);
