@@ -1,17 +1,20 @@
 // Authentication of API requests: a bearer token (or the flotilla.token cookie) naming a live
-// session, checked when a request arrives (before its body is parsed) on any route that is not
-// public; then, once the body is parsed, the route's declared RBAC check.
+// session, API token or project role JWT (credentials.ts), checked when a request arrives (before
+// its body is parsed) on any route that is not public; then, once the body is parsed, the route's
+// declared RBAC check.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { permissionDenied, unauthenticated } from '@flotilla/shared';
-import { sessionAccount } from '../store/accounts.ts';
+import { unauthenticated } from '@flotilla/shared';
+import { resolveCredential } from './credentials.ts';
 import type { HubContext } from './context.ts';
-import { authorize, hasDeclaredAccess, type RouteAccess } from './rbac.ts';
+import { authorizeRequest, hasDeclaredAccess, type RouteAccess } from './rbac.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The authenticated account ('' until authenticated). */
+    /** The authenticated account ('' until authenticated), or `proj:<project>:<role>` for a project role JWT. */
     account: string;
+    /** The caller's groups, for RBAC `g` lines ([] for local accounts and project tokens). */
+    groups: string[];
   }
 }
 
@@ -43,19 +46,23 @@ export function authenticateHook(ctx: HubContext) {
     if (!hasDeclaredAccess(access) || access!.public || access!.agent) return;
     const token = bearerToken(request);
     if (!token) throw unauthenticated();
-    const account = await sessionAccount(ctx.pool, token);
-    if (!account) throw unauthenticated('the token is invalid or expired: log in again');
-    request.account = account;
+    const principal = await resolveCredential(ctx, token, { ip: request.ip });
+    request.account = principal.account;
+    request.groups = principal.groups;
   };
 }
 
-/** The preHandler that enforces a route's declared RBAC access for the authenticated account. */
-export function authorizeHook() {
+/**
+ * The preHandler that enforces a route's declared RBAC access for the authenticated caller
+ * (request.account and request.groups) against the stored policy; a denial names its rule.
+ */
+export function authorizeHook(ctx: HubContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const access = request.routeOptions.config as RouteAccess;
     if (!access.rbac) return;
-    const object = (request.params as { name?: string } | undefined)?.name ?? '*';
-    const decision = authorize(request.account, access.rbac.resource, access.rbac.action, object);
-    if (!decision.allowed) throw permissionDenied(`permission denied: ${decision.reason}`);
+    // `self` routes: an account may act on itself (`:name` is its own, or the route names none).
+    const named = (request.params as { name?: string } | undefined)?.name ?? request.account;
+    if (access.self && named === request.account && !request.account.startsWith('proj:')) return;
+    await authorizeRequest(ctx, request, access);
   };
 }

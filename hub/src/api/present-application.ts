@@ -5,12 +5,14 @@
 import type { ApplicationRecord } from '../store/applications.ts';
 import type { HistoryEntry } from '../store/sync-history.ts';
 import { redactSpecRepoUrls } from '../repo/url-userinfo.ts';
+import type { SyncWindowStatus } from './sync-window-state.ts';
 
 /**
  * The JSON form of an application (pure); `hubStatus` is the roll-up of a hub application's
- * children, `history` its newest sync history entries (oldest first), shown as `status.history`.
+ * children, `history` its newest sync history entries (oldest first), shown as `status.history`,
+ * `syncWindow` the project's sync windows in force (`status.syncWindow`).
  */
-export function presentApplication(app: ApplicationRecord, clusterConnection?: { status: string; message: string }, hubStatus?: object, history?: HistoryEntry[]) {
+export function presentApplication(app: ApplicationRecord, clusterConnection?: { status: string; message: string }, hubStatus?: object, history?: HistoryEntry[], syncWindow?: SyncWindowStatus) {
   const agent = (hubStatus ?? app.status?.status ?? {}) as {
     sync?: { status: string; revision?: string; bundle?: string };
     health?: { status: string; message?: string };
@@ -49,6 +51,7 @@ export function presentApplication(app: ApplicationRecord, clusterConnection?: {
       conditions: [...app.conditions, ...(agent.conditions ?? [])],
       operationState: agent.operationState,
       ...(history?.length ? { history: history.map(presentHistoryEntry) } : {}),
+      ...(syncWindow ? { syncWindow } : {}),
       reconciledAt: agent.reconciledAt,
       bundle: app.bundleKey ?? undefined,
       refreshedAt: app.refreshedAt?.toISOString(),

@@ -19,6 +19,9 @@ import { projectRoutes } from './routes/projects.ts';
 import { webhookRoutes } from './routes/webhook.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { rbacSettingsRoutes } from './routes/rbac-settings.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { projectTokenRoutes } from './routes/project-tokens.ts';
 import { ErrorBodySchema } from './schemas.ts';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -37,6 +40,7 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorateRequest('account', '');
+  app.decorateRequest('groups', null as unknown as string[]); // set per request (a shared [] would be mutable across requests)
 
   // Authentication runs on arrival, before any body is read or parsed.
   app.addHook('onRequest', authenticateHook(ctx));
@@ -77,7 +81,7 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   app.addHook('preValidation', async (request) => {
     if (request.body !== undefined && nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw tooDeep();
   });
-  app.addHook('preHandler', authorizeHook());
+  app.addHook('preHandler', authorizeHook(ctx));
 
   await app.register(swagger, {
     openapi: {
@@ -99,6 +103,9 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   await app.register(applicationRoutes(ctx), { prefix: '/api/v1/applications' });
   await app.register(projectRoutes(ctx), { prefix: '/api/v1/projects' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1/audit' });
+  await app.register(rbacSettingsRoutes(ctx), { prefix: '/api/v1/settings/rbac' });
+  await app.register(accountRoutes(ctx), { prefix: '/api/v1/account' });
+  await app.register(projectTokenRoutes(ctx), { prefix: '/api/v1/projects' });
   await app.register(agentRoutes(ctx), { prefix: '/api/v1/agent' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app as unknown as FastifyInstance;

@@ -10,6 +10,7 @@ import { registerRepo } from './commands/repo.ts';
 import { registerApp } from './commands/app.ts';
 import { registerProj } from './commands/proj.ts';
 import { registerAccount } from './commands/account.ts';
+import { registerProjRoleTokens } from './commands/proj-role-tokens.ts';
 import { registerAudit } from './commands/audit.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRepo(program);
   registerApp(program);
   registerProj(program);
+  registerProjRoleTokens(program);
   registerAccount(program);
   registerAudit(program);
   return program;

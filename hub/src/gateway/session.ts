@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CloseCode, PROTOCOL_VERSION, closeReason, decodeAgentMessage, type AgentMessage, type HubMessage } from '@flotilla/shared';
 import { withTransaction } from '../store/db.ts';
 import { listApplications } from '../store/applications.ts';
-import { assignmentOf, changesSince } from '../store/assignments.ts';
+import { assignmentsOf, changesSince } from '../store/assignments.ts';
 import { activateCredential, getClusterById, markDisconnected, recordAck, recordAgentHello, touchCluster } from '../store/clusters.ts';
 import { notifyRevoked } from '../store/assignments.ts';
 import { saveEvent } from '../store/status.ts';
@@ -177,7 +177,7 @@ export class AgentSession {
       await db.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       const rev = Number((await db.query<{ revision: string }>('SELECT revision FROM clusters WHERE id = $1', [this.clusterId])).rows[0]?.revision ?? 0);
       const apps = await listApplications(db, { clusterId: this.clusterId });
-      return { revision: rev, assignments: apps.map(assignmentOf) };
+      return { revision: rev, assignments: await assignmentsOf(db, apps) };
     });
     this.send({ type: 'snapshot', revision: snapshot.revision, assignments: snapshot.assignments });
     this.sentRevision = snapshot.revision;

@@ -1,7 +1,8 @@
 // Local accounts and their login sessions. The admin account gets a random initial password at
 // first start; it is kept readable in the data directory (0600) until the password is changed.
 // Passwords are scrypt hashes carrying their parameters (password-hash.ts); session tokens are
-// random 256-bit strings stored as SHA-256 hashes.
+// random 256-bit strings stored as SHA-256 hashes. An account logs in only while it is enabled
+// and holds the `login` capability; one made for automation has no password at all.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Queryable } from './db.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { hashToken, newToken } from './secrets.ts';
+import { canLogin } from '../accounts/account-rules.ts';
 
 /** The file that holds the initial admin password until it is changed. */
 export const initialPasswordFile = (dataDir: string) => join(dataDir, 'initial-admin-password');
@@ -36,10 +38,10 @@ export function readInitialPassword(dataDir: string): string | undefined {
  * A match against a hash made with other parameters is rehashed with the current ones.
  */
 export async function checkLogin(db: Queryable, hasher: PasswordHasher, name: string, password: string, log: Logger): Promise<string | undefined> {
-  const row = (await db.query<{ password_hash: string; enabled: boolean }>('SELECT password_hash, enabled FROM accounts WHERE name = $1', [name])).rows[0];
-  if (!row) return hasher.verifyNothing(password).then(() => undefined);
+  const row = (await db.query<{ password_hash: string | null; enabled: boolean; capabilities: string[] }>('SELECT password_hash, enabled, capabilities FROM accounts WHERE name = $1', [name])).rows[0];
+  if (!row?.password_hash) return hasher.verifyNothing(password).then(() => undefined);
   const check = await hasher.verify(password, row.password_hash);
-  if (!check.matched || !row.enabled) return undefined;
+  if (!check.matched || !row.enabled || !canLogin(row.capabilities)) return undefined;
   if (check.needsRehash) await upgradeHash(db, hasher, name, password, row.password_hash, log);
   return name;
 }
@@ -62,10 +64,10 @@ export async function createSession(db: Queryable, account: string, ttlSeconds: 
   return { token, expiresAt };
 }
 
-/** The account a session token belongs to, if the session is live. */
+/** The account a session token belongs to, if the session is live (and its account enabled, with `login`). */
 export async function sessionAccount(db: Queryable, token: string): Promise<string | undefined> {
   const row = (await db.query<{ account: string }>(
-    'SELECT s.account FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.token_hash = $1 AND s.expires_at > now() AND a.enabled',
+    "SELECT s.account FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.token_hash = $1 AND s.expires_at > now() AND a.enabled AND 'login' = ANY(a.capabilities)",
     [hashToken(token)],
   )).rows[0];
   return row?.account;
@@ -81,4 +83,49 @@ export async function updatePassword(db: Queryable, hasher: PasswordHasher, data
   await db.query('UPDATE accounts SET password_hash = $2, password_changed_at = now() WHERE name = $1', [account, await hasher.hash(password)]);
   await db.query('DELETE FROM sessions WHERE account = $1 AND token_hash <> $2', [account, keepToken ? hashToken(keepToken) : '']);
   if (account === 'admin') rmSync(initialPasswordFile(dataDir), { force: true });
+}
+
+/** An account as the API shows it (never its password hash). */
+export interface AccountRecord {
+  name: string;
+  enabled: boolean;
+  capabilities: string[];
+  hasPassword: boolean;
+  createdAt: Date;
+  passwordChangedAt: Date;
+}
+
+interface AccountRow {
+  name: string;
+  enabled: boolean;
+  capabilities: string[];
+  has_password: boolean;
+  created_at: Date;
+  password_changed_at: Date;
+}
+
+const ACCOUNT_COLUMNS = 'name, enabled, capabilities, password_hash IS NOT NULL AS has_password, created_at, password_changed_at';
+const toAccount = (r: AccountRow): AccountRecord => ({ name: r.name, enabled: r.enabled, capabilities: r.capabilities, hasPassword: r.has_password, createdAt: r.created_at, passwordChangedAt: r.password_changed_at });
+
+/** Every account, by name. */
+export async function listAccounts(db: Queryable): Promise<AccountRecord[]> {
+  return (await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY name`)).rows.map(toAccount);
+}
+
+/** One account by name. */
+export async function getAccount(db: Queryable, name: string): Promise<AccountRecord | undefined> {
+  const row = (await db.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE name = $1`, [name])).rows[0];
+  return row && toAccount(row);
+}
+
+/** Creates an account (a null hash: no password yet); false when the name is taken. */
+export async function createAccount(db: Queryable, account: { name: string; capabilities: string[]; enabled: boolean; passwordHash: string | null }): Promise<boolean> {
+  const res = await db.query('INSERT INTO accounts (name, password_hash, enabled, capabilities) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING', [account.name, account.passwordHash, account.enabled, account.capabilities]);
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** Sets an account's enabled flag and/or capabilities; false when there is no such account. */
+export async function updateAccount(db: Queryable, name: string, change: { enabled?: boolean; capabilities?: string[] }): Promise<boolean> {
+  const res = await db.query('UPDATE accounts SET enabled = COALESCE($2, enabled), capabilities = COALESCE($3, capabilities) WHERE name = $1', [name, change.enabled ?? null, change.capabilities ?? null]);
+  return (res.rowCount ?? 0) > 0;
 }

@@ -1,9 +1,10 @@
 // The per-cluster assignment log: every change to what a cluster must run bumps that cluster's
 // revision (row-locked, so bumps serialise) and records the new assignment, so an agent can resume
 // from its acked revision with exactly the changes it missed. Hub replicas learn of bumps by NOTIFY.
-import type { Assignment } from '@flotilla/shared';
+// Each assignment carries its project's rules (projectLimits), so the agent can enforce them too.
+import { projectRulesOf, type Assignment, type ProjectLimits } from '@flotilla/shared';
 import type { Queryable } from './db.ts';
-import { primarySource, type ApplicationRecord } from './applications.ts';
+import { listApplications, primarySource, type ApplicationRecord } from './applications.ts';
 import { redactRepoUrl } from '../repo/url-userinfo.ts';
 
 /** The channel hub replicas LISTEN on; payload `{"cluster":<id>,"kind":"revision"|"revoked"}`. */
@@ -12,7 +13,7 @@ export const CLUSTER_CHANNEL = 'flotilla_cluster';
 /** How many revisions of history are kept per cluster; an agent further behind gets a snapshot. */
 export const RETAINED_REVISIONS = 1000;
 
-/** The assignment an application's agent must reconcile (pure). */
+/** The assignment an application's agent must reconcile (pure; recordAssignment and assignmentsOf add projectLimits). */
 export function assignmentOf(app: ApplicationRecord): Assignment {
   const source = primarySource(app.spec);
   const assignment: Assignment = {
@@ -33,11 +34,58 @@ export function assignmentOf(app: ApplicationRecord): Assignment {
 }
 
 /**
+ * An application's project rules with the destination cluster as the hub matched them (its name,
+ * and the server written in the spec, else the one an admin gave the cluster), so the agent
+ * evaluates `destinations` and window `clusters` as the hub did (pure).
+ */
+export function projectLimitsOf(projectSpec: Record<string, unknown>, cluster: { name: string; server: string }): ProjectLimits {
+  return { ...(projectRulesOf(projectSpec) as ProjectLimits), cluster };
+}
+
+/** Each named application's projectLimits, by application name (one query). */
+async function limitsByApp(db: Queryable, apps: string[]): Promise<Map<string, ProjectLimits>> {
+  const rows = (await db.query<{ app: string; spec: Record<string, unknown>; cluster: string | null; server: string }>(
+    `SELECT a.name AS app, p.spec, c.name AS cluster, COALESCE(a.spec->'destination'->>'server', c.server_url, '') AS server
+       FROM applications a JOIN projects p ON p.name = a.project LEFT JOIN clusters c ON c.id = a.cluster_id
+      WHERE a.name = ANY($1)`,
+    [[...new Set(apps)]],
+  )).rows;
+  return new Map(rows.map((r) => [r.app, projectLimitsOf(r.spec, { name: r.cluster ?? '', server: r.server })]));
+}
+
+/** One application's projectLimits (its project's rules and its cluster as matched), for the after-render check. */
+export async function limitsOfApplication(db: Queryable, name: string): Promise<ProjectLimits | undefined> {
+  return (await limitsByApp(db, [name])).get(name);
+}
+
+/** The assignments of these applications, each with its projectLimits (a snapshot for an agent). */
+export async function assignmentsOf(db: Queryable, apps: ApplicationRecord[]): Promise<Assignment[]> {
+  const limits = await limitsByApp(db, apps.map((a) => a.name));
+  return apps.map((a) => {
+    const assignment = assignmentOf(a);
+    const found = limits.get(a.name);
+    return found ? { ...assignment, projectLimits: found } : assignment;
+  });
+}
+
+/** Re-logs the assignment of every application of a project, so agents get its new rules (in the caller's transaction). */
+export async function reassignProject(db: Queryable, project: string): Promise<number> {
+  const apps = await listApplications(db, { projects: [project] });
+  for (const app of apps) await recordAssignment(db, app.clusterId, app.name, assignmentOf(app));
+  return apps.length;
+}
+
+/**
  * Bumps a cluster's revision and logs the app's new assignment (null: it left the cluster). An
  * application whose destination is the hub (clusterId null, app of apps) has no agent: nothing is logged.
  */
 export async function recordAssignment(db: Queryable, clusterId: number | null, app: string, assignment: Assignment | null): Promise<number> {
   if (clusterId === null) return 0;
+  // Every logged assignment carries its project's rules, whoever built it (routes, repo service, controllers).
+  if (assignment && !assignment.projectLimits) {
+    const limits = (await limitsByApp(db, [app])).get(app);
+    if (limits) assignment = { ...assignment, projectLimits: limits };
+  }
   const bumped = await db.query<{ revision: string }>('UPDATE clusters SET revision = revision + 1 WHERE id = $1 RETURNING revision', [clusterId]);
   const revision = Number(bumped.rows[0]?.revision);
   if (!revision) throw new Error(`cluster ${clusterId} does not exist`);

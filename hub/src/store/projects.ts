@@ -1,14 +1,17 @@
-// AppProjects: the `default` project exists from the first migration; other projects are created,
-// updated and deleted by the app-of-apps controller for the parent application that renders them
-// (owner); the API reads them. The tenancy work adds the API's own writes and enforcement.
+// AppProjects: the `default` project exists from the first migration; others are created, updated
+// and deleted through the API (owner null) or by the app-of-apps controller for the parent
+// application that renders them (owner). A changed project re-logs its applications' assignments,
+// so their agents get the new rules (projectLimits).
+import { canonicalJson } from '@flotilla/shared';
 import type { Queryable } from './db.ts';
+import { reassignProject } from './assignments.ts';
 
 /** A stored project. */
 export interface ProjectRecord {
   name: string;
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
   spec: Record<string, unknown>;
-  /** The parent application that renders this project; null for `default` and future API-made ones. */
+  /** The parent application that renders this project; null for `default` and API-made ones. */
   owner: string | null;
   createdAt: Date;
 }
@@ -34,9 +37,9 @@ export async function listProjects(db: Queryable, filter: { owner?: string; name
   return (await db.query<ProjectRow>(`SELECT * FROM projects${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY name`, params)).rows.map(toRecord);
 }
 
-/** One project by name. */
-export async function getProject(db: Queryable, name: string): Promise<ProjectRecord | undefined> {
-  const row = (await db.query<ProjectRow>('SELECT * FROM projects WHERE name = $1', [name])).rows[0];
+/** One project by name; `forUpdate` locks its row until the transaction ends. */
+export async function getProject(db: Queryable, name: string, options: { forUpdate?: boolean } = {}): Promise<ProjectRecord | undefined> {
+  const row = (await db.query<ProjectRow>(`SELECT * FROM projects WHERE name = $1${options.forUpdate ? ' FOR UPDATE' : ''}`, [name])).rows[0];
   return row && toRecord(row);
 }
 
@@ -54,9 +57,11 @@ export async function insertProject(db: Queryable, project: ProjectWrite): Promi
   return (res.rowCount ?? 0) > 0;
 }
 
-/** Replaces a project's metadata and spec (its owner stays). */
+/** Replaces a project's metadata and spec (its owner stays); its applications' agents hear of the new rules. */
 export async function updateProject(db: Queryable, project: Omit<ProjectWrite, 'owner'>): Promise<void> {
+  const before = (await db.query<{ spec: Record<string, unknown> }>('SELECT spec FROM projects WHERE name = $1 FOR UPDATE', [project.name])).rows[0];
   await db.query('UPDATE projects SET metadata = $2, spec = $3, updated_at = now() WHERE name = $1', [project.name, project.metadata, project.spec]);
+  if (before && canonicalJson(before.spec) !== canonicalJson(project.spec)) await reassignProject(db, project.name);
 }
 
 /** Deletes a project; the caller checked that no application uses it (the foreign key would refuse). */

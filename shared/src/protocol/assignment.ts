@@ -16,6 +16,40 @@ export const OperationSchema = Type.Object({
   revision: Type.Optional(Type.String()),
 }, { additionalProperties: false });
 
+const Globs = Type.Array(Type.String());
+const ResourceEntries = Type.Array(Type.Object({ group: Type.String(), kind: Type.String(), name: Type.Optional(Type.String()) }));
+
+/**
+ * The application's AppProject rules, as the hub enforced them (shared/src/application/
+ * project-permits.ts, sync-windows.ts): the agent checks a bundle against them before it applies
+ * (defence in depth) and holds automated syncs while a window says so. Field names and meaning
+ * are the AppProject spec's.
+ */
+export const ProjectLimitsSchema = Type.Object({
+  /** The destination cluster as the hub matched `destinations` and window `clusters`: its name and server URL ('' when none). */
+  cluster: Type.Optional(Type.Object({ name: Type.String(), server: Type.String() })),
+  sourceRepos: Type.Optional(Globs),
+  sourceNamespaces: Type.Optional(Globs),
+  destinations: Type.Optional(Type.Array(Type.Object({ name: Type.Optional(Type.String()), server: Type.Optional(Type.String()), namespace: Type.Optional(Type.String()) }))),
+  clusterResourceWhitelist: Type.Optional(ResourceEntries),
+  clusterResourceBlacklist: Type.Optional(ResourceEntries),
+  namespaceResourceWhitelist: Type.Optional(ResourceEntries),
+  namespaceResourceBlacklist: Type.Optional(ResourceEntries),
+  syncWindows: Type.Optional(Type.Array(Type.Object({
+    kind: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
+    schedule: Type.String(),
+    duration: Type.String(),
+    applications: Type.Optional(Globs),
+    namespaces: Type.Optional(Globs),
+    clusters: Type.Optional(Globs),
+    manualSync: Type.Optional(Type.Boolean()),
+    timeZone: Type.Optional(Type.String()),
+    andOperator: Type.Optional(Type.Boolean()),
+    description: Type.Optional(Type.String()),
+    syncOverrun: Type.Optional(Type.Boolean()),
+  }))),
+});
+
 /** One application as its cluster's agent must reconcile it. */
 export const AssignmentSchema = Type.Object({
   app: Type.String({ minLength: 1 }),
@@ -37,6 +71,8 @@ export const AssignmentSchema = Type.Object({
   syncPolicy: Type.Optional(Type.Unknown()),
   ignoreDifferences: Type.Optional(Type.Array(Type.Unknown())),
   operation: Type.Optional(OperationSchema),
+  /** The project's rules and sync windows (absent from an older hub: the agent then trusts the hub's checks). */
+  projectLimits: Type.Optional(ProjectLimitsSchema),
   /** Set when the application is being deleted: remove its resources (cascade) or just let go. */
   deletion: Type.Optional(Type.Object({ cascade: Type.Boolean(), propagationPolicy: Type.Optional(Type.String()) }, { additionalProperties: false })),
 }, { additionalProperties: false });
@@ -69,6 +105,7 @@ export const AckSchema = Type.Object({
 
 export type Operation = Static<typeof OperationSchema>;
 export type Assignment = Static<typeof AssignmentSchema>;
+export type ProjectLimits = Static<typeof ProjectLimitsSchema>;
 export type Snapshot = Static<typeof SnapshotSchema>;
 export type Delta = Static<typeof DeltaSchema>;
 export type Ack = Static<typeof AckSchema>;

@@ -15,7 +15,10 @@ import { toWrite, updateApplication } from '../application-write.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { listEvents } from '../../store/status.ts';
 import { presentApplication } from '../present-application.ts';
+import { permittedItems } from '../rbac.ts';
 import { historyOf } from '../../store/sync-history.ts';
+import { getProject } from '../../store/projects.ts';
+import { manualSyncRefusal, syncWindowStatus, windowTargetOf } from '../sync-window-state.ts';
 import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
 
 const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: Type.Optional(Type.String()) });
@@ -34,18 +37,21 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const record = await getApplication(ctx.pool, name);
     if (!record) throw notFound('application', name);
     const history = (await historyOf(ctx.pool, [name])).get(name);
-    if (isHubApplication(record)) return presentApplication(record, undefined, await hubStatusOf(ctx.pool, ctx.secrets, record), history);
+    // The sync windows in force now (issue 16): `app get` shows them.
+    const windowsOf = async (server?: string | null) => syncWindowStatus((await getProject(ctx.pool, record.project))?.spec ?? {}, windowTargetOf(record, server), new Date());
+    if (isHubApplication(record)) return presentApplication(record, undefined, await hubStatusOf(ctx.pool, ctx.secrets, record), history, await windowsOf());
     const cluster = await getCluster(ctx.pool, record.clusterName!);
-    return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter), undefined, history);
+    return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter), undefined, history, await windowsOf(cluster?.serverUrl));
   };
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/', {
-    config: { rbac: { resource: 'applications', action: 'get' } },
-    schema: { summary: 'List applications', tags: ['applications'], querystring: ListQuery },
+    config: { rbac: { resource: 'applications', action: 'get', list: true } },
+    schema: { summary: 'List applications (those the caller may get)', tags: ['applications'], querystring: ListQuery },
   }, async (request) => {
     const cluster = request.query.cluster ? await getCluster(ctx.pool, request.query.cluster) : undefined;
     if (request.query.cluster && !cluster) return { items: [] };
-    const items = await listApplications(ctx.pool, { clusterId: cluster?.id, projects: request.query.project ? [request.query.project] : undefined });
+    const listed = await listApplications(ctx.pool, { clusterId: cluster?.id, projects: request.query.project ? [request.query.project] : undefined });
+    const items = permittedItems(request, 'applications', listed, (a) => `${a.project}/${a.name}`);
     const histories = await historyOf(ctx.pool, items.map((a) => a.name));
     return { items: await Promise.all(items.map(async (a) => presentApplication(a, undefined, isHubApplication(a) ? await hubStatusOf(ctx.pool, ctx.secrets, a) : undefined, histories.get(a.name)))) };
   });
@@ -118,6 +124,13 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     };
     const target = await getApplication(ctx.pool, request.params.name);
     if (!target) throw notFound('application', request.params.name);
+    // A sync window of the project may refuse a manual sync (issue 16): 409 naming the window.
+    const cluster = target.clusterName ? await getCluster(ctx.pool, target.clusterName) : undefined;
+    const refusal = manualSyncRefusal((await getProject(ctx.pool, target.project))?.spec ?? {}, windowTargetOf(target, cluster?.serverUrl), new Date());
+    if (refusal) {
+      await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { refused: refusal } });
+      throw new FlotillaError('FLT_ERR_CONFLICT', `sync of application "${target.name}" refused by project "${target.project}": ${refusal}`);
+    }
     if (isHubApplication(target)) {
       // No agent: the hub renders the parent now and applies its children itself (app of apps).
       await ctx.repo.refresh([target]);

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { alreadyExists, notFound, FlotillaError } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
+import { permittedItems } from '../rbac.ts';
 import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, setClusterLabels, setClusterServer, type ClusterRecord, type ServerConflict } from '../../store/clusters.ts';
 import { notifyRevoked } from '../../store/assignments.ts';
 import { recordAudit } from '../../store/audit.ts';
@@ -46,9 +47,9 @@ function agentSetup(ctx: HubContext, token: string) {
 
 /** /api/v1/clusters. */
 export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { rbac: { resource: 'clusters', action: 'get' } }, schema: { summary: 'List clusters', tags: ['clusters'] } }, async () => {
+  app.get('/', { config: { rbac: { resource: 'clusters', action: 'get', list: true } }, schema: { summary: 'List clusters (those the caller may get)', tags: ['clusters'] } }, async (request) => {
     const now = new Date();
-    return { items: (await listClusters(ctx.pool)).map((c) => presentCluster(c, ctx, now)) };
+    return { items: permittedItems(request, 'clusters', await listClusters(ctx.pool), (c) => c.name).map((c) => presentCluster(c, ctx, now)) };
   });
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name', {

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { alreadyExists, invalidInput, notFound } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
+import { permittedItems } from '../rbac.ts';
 import { deleteRepository, getRepository, listRepositories, upsertRepository, type RepositoryRecord } from '../../store/repositories.ts';
 import { primarySource, type ApplicationRecord } from '../../store/applications.ts';
 import { recordAudit } from '../../store/audit.ts';
@@ -18,7 +19,7 @@ const UrlParams = Type.Object({ url: Type.String({ minLength: 1 }) });
 
 /** /api/v1/repositories. */
 export const repositoryRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { rbac: { resource: 'repositories', action: 'get' } }, schema: { summary: 'List repositories', tags: ['repositories'] } }, async () => ({ items: (await listRepositories(ctx.pool)).map(present) }));
+  app.get('/', { config: { rbac: { resource: 'repositories', action: 'get', list: true } }, schema: { summary: 'List repositories (those the caller may get)', tags: ['repositories'] } }, async (request) => ({ items: permittedItems(request, 'repositories', await listRepositories(ctx.pool), (r) => r.url).map(present) }));
 
   app.post<{ Body: Static<typeof RepositoryCreateBody> }>('/', {
     config: { rbac: { resource: 'repositories', action: 'create' } },

@@ -1,5 +1,7 @@
 // Logging in and out, who am I, and changing one's own password. Both password routes go
 // through authenticatePassword (throttled, one scrypt derivation whether or not the user exists).
+// Logins are audited, failed ones too (under the name tried); an account without the `login`
+// capability, or disabled, or without a password, fails like a wrong password.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { unauthenticated, invalidInput } from '@flotilla/shared';
@@ -21,7 +23,10 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
   }, async (request, reply) => {
     const { username, password } = request.body;
     const account = await withRetryAfter(reply, authenticatePassword(ctx, { username, password, ip: request.ip }));
-    if (!account) throw unauthenticated('invalid username or password');
+    if (!account) {
+      await recordAudit(ctx.pool, { actor: username.slice(0, 256), action: 'login-failed', resource: 'session', object: username.slice(0, 256), detail: { address: request.ip } });
+      throw unauthenticated('invalid username or password');
+    }
     const session = await createSession(ctx.pool, account, ctx.settings.sessionTtlSeconds);
     await recordAudit(ctx.pool, { actor: account, action: 'login', resource: 'session', object: account, detail: {} });
     void reply.header('set-cookie', sessionCookie(session.token, ctx.settings.sessionTtlSeconds, ctx.settings.tls));
@@ -31,7 +36,7 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
   app.get('/session/userinfo', {
     config: { authenticated: true },
     schema: { summary: 'The logged-in account', tags: ['session'] },
-  }, async (request) => ({ loggedIn: true, username: request.account }));
+  }, async (request) => ({ loggedIn: true, username: request.account, groups: request.groups }));
 
   app.delete('/session', { config: { public: true }, schema: { summary: 'Log out', tags: ['session'] } }, async (request, reply) => {
     const token = bearerToken(request);
@@ -41,7 +46,7 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
   });
 
   app.put<{ Body: Static<typeof PasswordBody> }>('/account/password', {
-    config: { rbac: { resource: 'accounts', action: 'update' } },
+    config: { rbac: { resource: 'accounts', action: 'update' }, self: true },
     schema: { summary: "Change the logged-in account's password", tags: ['accounts'], body: PasswordBody, response: passwordErrorResponses },
   }, async (request, reply) => {
     const ok = await withRetryAfter(reply, authenticatePassword(ctx, { username: request.account, password: request.body.currentPassword, ip: request.ip }));
@@ -52,8 +57,8 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
   });
 };
 
-// A 429 (throttled, or the hasher is full) carries Retry-After.
-async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): Promise<T> {
+/** Awaits work; a 429 it throws (throttled, or the hasher is full) sets Retry-After on the reply. */
+export async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {

@@ -6,13 +6,14 @@ import { join, resolve } from 'node:path';
 import { readInitialPassword } from '../../store/accounts.ts';
 import { CliError } from '../errors.ts';
 import { print } from '../kit.ts';
+import { registerAdminRbac } from './admin-rbac.ts';
 
 /** The hub's default data directory, as `flotilla-hub` picks it. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.FLOTILLA_DATA_DIR ?? join(homedir(), '.local', 'share', 'flotilla', 'hub');
 }
 
-/** Adds `admin initial-password`. */
+/** Adds `admin initial-password` and `admin rbac …`. */
 export function registerAdmin(program: Command): void {
   const admin = program.command('admin').description('administer the hub on this machine');
   admin
@@ -25,4 +26,5 @@ export function registerAdmin(program: Command): void {
       if (password === undefined) throw new CliError(`the initial admin password was changed or the hub has not started in ${dir}`);
       print(password);
     });
+  registerAdminRbac(admin);
 }

@@ -79,5 +79,13 @@ describe('describeApplication', () => {
       assert.match(text, line);
     }
     assert.match(describeApplication(app, 'wide'), /^GROUP\s+KIND\s+VERSION\s+NAMESPACE/m);
+    assert.doesNotMatch(describeApplication(app), /Sync Window/, 'no line when the project has no windows');
+  });
+
+  it('shows the sync window in force', () => {
+    const denied = { ...app, status: { ...app.status, syncWindow: { syncAllowed: false, manualSyncAllowed: true, message: 'deny window 0 (schedule "0 22 * * *", duration 1h, UTC) is active' } } };
+    assert.match(describeApplication(denied), /^Sync Window:\s+Sync Denied \(manual syncs allowed\): deny window 0 \(schedule "0 22 \* \* \*", duration 1h, UTC\) is active$/m);
+    const allowed = { ...app, status: { ...app.status, syncWindow: { syncAllowed: true, manualSyncAllowed: true, message: 'no sync window applies' } } };
+    assert.match(describeApplication(allowed), /^Sync Window:\s+Sync Allowed: no sync window applies$/m);
   });
 });

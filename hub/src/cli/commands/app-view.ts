@@ -35,6 +35,7 @@ export interface ApplicationView {
     conditions: { type: string; message: string }[];
     operationState?: { id: string; phase: string; message?: string };
     cluster: { name: string; connectionState?: { status: string; message: string } };
+    syncWindow?: { syncAllowed: boolean; manualSyncAllowed: boolean; message: string };
   };
   operation?: { id: string; kind: string };
 }
@@ -80,6 +81,9 @@ export function describeApplication(a: ApplicationView, format: OutputFormat = '
   });
   pairs.push(['SyncPolicy', formatSyncPolicy(a.spec.syncPolicy) + (a.spec.syncPolicy?.automated?.selfHeal ? ' (self-heal)' : '')]);
   pairs.push(['Sync Status', syncLine(a)]);
+  // The project's sync windows in force (issue 16), as Argo CD's `Sync Window:` line.
+  const windows = a.status.syncWindow;
+  if (windows) pairs.push(['Sync Window', `${windows.syncAllowed ? 'Sync Allowed' : 'Sync Denied'}${!windows.syncAllowed && windows.manualSyncAllowed ? ' (manual syncs allowed)' : ''}: ${windows.message}`]);
   pairs.push(['Health Status', a.status.health.status + (a.status.health.message ? ` (${a.status.health.message})` : '')]);
   if (a.operation) pairs.push(['Operation', `${a.operation.kind} ${a.operation.id} (pending)`]);
   else if (a.status.operationState) pairs.push(['Operation', `${a.status.operationState.id} ${a.status.operationState.phase}${a.status.operationState.message ? `: ${a.status.operationState.message}` : ''}`]);

@@ -1,7 +1,16 @@
-// `flotilla proj list|get`: the hub's AppProjects (read-only until tenancy lands).
+// `flotilla proj list|get|create|set|delete`: the hub's AppProjects, from Argo CD AppProject YAML
+// or JSON files (`create -f`, `set -f` replacing a project as the file has it; `edit` is set's
+// alias: no $EDITOR, the file is the edit); roles in proj-role.ts, windows in proj-windows.ts.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { clientOf, formatOf, outputOption, print } from '../kit.ts';
+import { parse } from 'yaml';
+import { ApiError, type ApiClient } from '../client.ts';
+import { CliError } from '../errors.ts';
+import { clientOf, confirm, formatOf, outputOption, print, readStdin } from '../kit.ts';
 import { renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
+import { splitManifests } from './app-view.ts';
+import { registerProjRole } from './proj-role.ts';
+import { registerProjWindows } from './proj-windows.ts';
 
 /** An AppProject as the API answers it. */
 export interface ProjectView {
@@ -12,6 +21,8 @@ export interface ProjectView {
     destinations?: { server?: string; name?: string; namespace?: string }[];
     clusterResourceWhitelist?: { group: string; kind: string }[];
     namespaceResourceBlacklist?: { group: string; kind: string }[];
+    roles?: { name: string }[];
+    syncWindows?: unknown[];
   };
 }
 
@@ -38,13 +49,61 @@ export function describeProject(p: ProjectView): string {
     ['Repositories', list(p.spec.sourceRepos)],
     ['Allowed Cluster Resources', kinds(p.spec.clusterResourceWhitelist)],
     ['Denied Namespaced Resources', kinds(p.spec.namespaceResourceBlacklist)],
+    ['Roles', list(p.spec.roles?.map((r) => r.name))],
+    ['Sync Windows', p.spec.syncWindows?.length ? String(p.spec.syncWindows.length) : '<none>'],
     ['Created', p.metadata.creationTimestamp ?? ''],
   ]);
 }
 
-/** Adds `proj list|get`. */
+const projectPath = (name: string) => `/api/v1/projects/${encodeURIComponent(name)}`;
+
+/** Reads a manifest file (`-` is stdin). */
+async function readFile(file: string): Promise<string> {
+  if (file === '-') return readStdin();
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+}
+
+/** Sends each AppProject of a file in order (POST, or PUT by its metadata.name); stops at the first the hub refuses. */
+async function sendProjects(client: ApiClient, file: string, mode: 'create' | 'upsert' | 'replace'): Promise<void> {
+  const label = file === '-' ? 'stdin' : file;
+  const parts = splitManifests(await readFile(file));
+  if (parts.length === 0) throw new CliError(`${label} holds no AppProject`);
+  for (const [index, part] of parts.entries()) {
+    try {
+      if (mode === 'replace') {
+        const name = part.name ?? nameIn(part.text);
+        if (!name) throw new CliError(`${label}${parts.length > 1 ? ` document ${index + 1}` : ''}: metadata.name is missing`);
+        await client.request('PUT', projectPath(name), { body: part.text, contentType: 'application/yaml' });
+        print(`project ${name} updated`);
+        continue;
+      }
+      const answer = await client.request<ProjectView>('POST', '/api/v1/projects', { body: part.text, contentType: 'application/yaml', query: { upsert: mode === 'upsert' || undefined } });
+      print(`project ${answer.body.metadata.name} ${answer.status === 201 ? 'created' : 'updated'}`);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const where = parts.length > 1 ? `document ${index + 1} of ${parts.length}${part.name ? ` (${part.name})` : ''}: ` : '';
+      throw new ApiError(error.status, error.code, where + error.message.replace('the request body', label), error.issues);
+    }
+  }
+}
+
+/** metadata.name of a one-document manifest, if it parses. */
+function nameIn(text: string): string | undefined {
+  try {
+    const name = (parse(text) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds `proj list|get|create|set|edit|delete`, `proj role ...` and `proj windows list`. */
 export function registerProj(program: Command): void {
-  const proj = program.command('proj').description('show projects');
+  const proj = program.command('proj').description('manage projects (Argo CD AppProjects)');
 
   proj
     .command('list')
@@ -66,4 +125,33 @@ export function registerProj(program: Command): void {
       const format = formatOf(opts);
       print(format === 'json' || format === 'yaml' ? renderObject(found, format) : describeProject(found));
     });
+
+  proj
+    .command('create')
+    .description('create projects from an AppProject YAML or JSON file (several documents allowed)')
+    .requiredOption('-f, --file <file>', 'AppProject file; - reads stdin')
+    .option('--upsert', 'replace a project that exists')
+    .action(async (opts: { file: string; upsert?: boolean }, cmd: Command) => sendProjects(clientOf(cmd), opts.file, opts.upsert ? 'upsert' : 'create'));
+
+  proj
+    .command('set')
+    .alias('edit')
+    .description('replace existing projects with the AppProjects of a file (each by its metadata.name)')
+    .requiredOption('-f, --file <file>', 'AppProject file; - reads stdin')
+    .action(async (opts: { file: string }, cmd: Command) => sendProjects(clientOf(cmd), opts.file, 'replace'));
+
+  proj
+    .command('delete')
+    .alias('rm')
+    .description('delete a project no application uses')
+    .argument('<name>', 'project name')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      if (!opts.yes && !(await confirm(`delete project ${name}?`))) return;
+      await clientOf(cmd).request('DELETE', projectPath(name));
+      print(`project ${name} deleted`);
+    });
+
+  registerProjRole(proj);
+  registerProjWindows(proj);
 }

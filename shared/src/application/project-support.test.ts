@@ -1,0 +1,30 @@
+// "Accepted means honoured" for AppProjects, one row per field: accepted, or refused with its path.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { unsupportedProjectFields } from './project-support.ts';
+
+describe('AppProject fields: accepted or refused, with the field named', () => {
+  // field | spec | undefined = accepted, else [path, message fragment]
+  const rows: [string, Record<string, unknown>, [string, string] | undefined][] = [
+    ['the enforced rules', { sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] }, undefined],
+    ['roles with jwtTokens (kept; tokens live in the store)', { roles: [{ name: 'ci', jwtTokens: [{ iat: 1 }] }] }, undefined],
+    ['orphanedResources', { orphanedResources: { warn: true } }, ['spec.orphanedResources', 'is not supported: agents do not report resources outside']],
+    ['orphanedResources with warn false', { orphanedResources: { warn: false } }, ['spec.orphanedResources', 'remove orphanedResources']],
+    ['signatureKeys', { signatureKeys: [{ keyID: 'ABC' }] }, ['spec.signatureKeys', 'does not verify commit signatures']],
+    ['signatureKeys empty', { signatureKeys: [] }, undefined],
+    ['sourceIntegrity', { sourceIntegrity: { git: { policies: [] } } }, ['spec.sourceIntegrity', 'not supported']],
+    ['destinationServiceAccounts', { destinationServiceAccounts: [{ server: '*', defaultServiceAccount: 'x' }] }, ['spec.destinationServiceAccounts', 'impersonated']],
+    ['permitOnlyProjectScopedClusters true', { permitOnlyProjectScopedClusters: true }, ['spec.permitOnlyProjectScopedClusters', 'not scoped to projects']],
+    ['permitOnlyProjectScopedClusters false', { permitOnlyProjectScopedClusters: false }, undefined],
+    ['a window that evaluates', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], timeZone: 'Europe/Berlin' }] }, undefined],
+    ['a window minute out of range', { syncWindows: [{ kind: 'deny', schedule: '99 22 * * *', duration: '1h', applications: ['*'] }] }, ['spec.syncWindows[0]', 'does not parse']],
+    ['a window in an unknown time zone', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], timeZone: 'Atlantis/Capital' }] }, ['spec.syncWindows[0]', 'Atlantis/Capital']],
+  ];
+  for (const [name, spec, expected] of rows) {
+    it(name, () => {
+      const errors = unsupportedProjectFields({ spec });
+      if (expected === undefined) return assert.deepEqual(errors, []);
+      assert.ok(errors.some((e) => e.path === expected[0] && e.message.includes(expected[1])), JSON.stringify(errors));
+    });
+  }
+});
