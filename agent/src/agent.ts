@@ -12,6 +12,7 @@ import { CapabilitiesCache } from './engine/capabilities.ts';
 import { FIELD_MANAGER } from './engine/objects.ts';
 import { AppQueue } from './engine/queue.ts';
 import { Reconciler } from './engine/reconciler.ts';
+import { desiredSourceOf, engineStateOf } from './engine-state.ts';
 import { Watcher } from './watch/watcher.ts';
 import { EventForwarder } from './watch/events.ts';
 
@@ -107,7 +108,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   const events = new EventForwarder(kube, log, (event, app) => link.reportEvent(event, app));
   events.start();
-  const reconciler = new Reconciler({ kube, watcher, bundles, store, link, log, requeue, events });
+  const reconciler = new Reconciler({
+    kube, watcher, log, requeue, events,
+    desired: desiredSourceOf(store, bundles),
+    state: engineStateOf(store),
+    sink: link,
+    clock: { now: () => Date.now() },
+  });
   const queue = new AppQueue((app) => reconciler.reconcile(app), 4);
   const all = () => [...new Set([...Object.keys(store.current.assignments), ...Object.keys(store.current.inventories)])];
   queue.add(...all());

@@ -10,8 +10,9 @@ import { startClusters, type ClusterSet } from '../cluster/index.ts';
 import { kubeRequest, waitFor } from '../cluster/kube-http.ts';
 import { Kube, type KubeObject } from '../../agent/src/engine/kube.ts';
 import { loadKubeconfig } from '../../agent/src/engine/kubeconfig.ts';
-import { planSync } from '../../agent/src/engine/plan.ts';
-import { executePlan } from '../../agent/src/engine/executor.ts';
+import { planRun } from '../../agent/src/engine/run-plan.ts';
+import { executeSync } from '../../agent/src/engine/sync-run.ts';
+import type { OperationRun } from '../../agent/src/engine/operation.ts';
 
 const PASSWORD = 'correct-horse-battery-staple';
 const NS = 'masked';
@@ -55,10 +56,19 @@ describe('Secret values in apply errors', () => {
   after(() => set?.stop());
 
   it('reports an apply failure with the password masked', async () => {
-    const plan = planSync({ desired: [secret('creds') as never], live: new Map(), inventory: [], prune: false, app: 'masked' });
-    const result = await executePlan(kube, plan, { skip: new Set(), inventory: [], log: pino({ level: 'silent' }) });
-    assert.equal(result.failures.length, 1);
-    const message = result.failures[0]!.message;
+    const plan = planRun({ app: 'masked', operationId: 'op-1', resources: [secret('creds') as never], hooks: [], live: new Map(), inventory: [], prune: false });
+    const run: OperationRun = {
+      id: 'op-1', app: 'masked', kind: 'sync', initiatedBy: 'test', bundle: 'sha256:b', revision: null, prune: false, dryRun: false, syncOptions: [],
+      phase: 'Running', message: '', startedAt: new Date().toISOString(), tasks: plan.tasks, failing: false, attempt: 0,
+    };
+    const step = await executeSync(run, plan.objects, {
+      kube, live: async () => undefined, save: async () => {}, now: () => new Date().toISOString(), log: pino({ level: 'silent' }), synced: new Set(),
+    });
+    assert.equal(step.run.phase, 'Failed');
+    const failed = step.run.tasks.filter((t) => t.status === 'Failed');
+    assert.equal(failed.length, 1);
+    const message = failed[0]!.message!;
+    assert.ok(!reveals(step.run.message), step.run.message);
     assert.match(message, /password \*{6} is not allowed/);
     assert.ok(!reveals(message), message);
   });

@@ -63,6 +63,8 @@ export interface OperationRun {
   attempt: number;
   /** When the next attempt starts (a failed attempt with retries left). */
   retryAt?: string;
+  /** Why it started: an operation from the hub, a new target, or self-heal. */
+  reason?: 'operation' | 'new target' | 'self-heal';
 }
 
 /** What was seen of a task's object since the last step (only Running tasks are asked about). */

@@ -1,224 +1,140 @@
-// Reconciling one application: the loop the agent runs on every assignment change, watch event and
-// resync. In prose:
-//   1. Take the stored assignment (the hub may be away) and its bundle (cache, else hub; verified).
-//      No bundle, a failed fetch or bad manifests: report the condition and stop — never prune.
-//   2. Prepare the desired objects (namespace, tracking label and annotation), discover their kinds,
-//      make sure an informer watches each kind, and read live state from the informer caches.
-//   3. Compare each object: a server-side dry-run apply of the desired object against live, cached
-//      by (desired content, live resourceVersion) so unchanged objects cost nothing.
-//   4. Decide: a pending operation runs once; automated sync runs for a new target, or for any
-//      drift with selfHeal; without selfHeal drift is only reported OutOfSync.
-//   5. Execute the plan wave by wave (apply what differs, then prune what left Git), record the
-//      inventory durably, and report status and events to the hub.
-import { createHash } from 'node:crypto';
+// Reconciling one application: the pass the agent runs on every assignment change, watch event,
+// timer and resync. Four named steps:
+//   1. desiredOf: the assignment's bundle (cache, else hub; verified), prepared for this cluster
+//      (namespace, tracking label and annotation) and split into resources and hooks. No bundle, a
+//      failed fetch or bad manifests: report the condition and stop (never prune).
+//   2. observe: live state from the watch caches, the inventory, and each resource compared.
+//   3. decide (decide.ts, pure): carry on the operation run in progress, wait for its retry, end it,
+//      start one (an operation from the hub, or an automated sync), or only report.
+//   4. act: runs go through sync-run.ts (re-entrant: each call advances the lowest unfinished phase
+//      and wave and stores the run), finished runs are recorded (inventory, operation outcome,
+//      events), and the status goes to the hub.
 import type { Logger } from 'pino';
-import { contentKey, type AppStatus, type Assignment } from '@flotilla/shared';
-import type { StateStore } from '../link/state.ts';
-import type { BundleCache } from '../link/bundles.ts';
-import type { HubLink } from '../link/hub-link.ts';
-import type { Watcher } from '../watch/watcher.ts';
+import type { AppStatus, Assignment } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
+import type { LiveCache } from './comparer.ts';
+import { Comparer } from './comparer.ts';
+import type { Clock, DesiredSource, EngineState, StatusSink } from './ports.ts';
 import { prepareDesired, refKey, refOf, type KubeObject, type ObjectRef } from './objects.ts';
-import { diffResource, ignoresExtraneous, type IgnoreRule } from './diff.ts';
+import { ignoresExtraneous, type IgnoreRule } from './diff.ts';
 import { planSync } from './plan.ts';
 import { mergeSurvivors, toInventory } from './inventory.ts';
 import { parseSyncOptions } from './sync-options.ts';
-import { executePlan } from './executor.ts';
+import { splitHooks, type HookObject } from './hooks.ts';
+import { decide, type Decision, type RunStart } from './decide.ts';
+import { changeSetOf, terminate, type OperationRun } from './operation.ts';
+import { planRun } from './run-plan.ts';
+import { executeSync } from './sync-run.ts';
+import { retryAfterFailure, type RetryStrategy } from './retry.ts';
 import { deleteApplicationResources } from './deletion.ts';
 import { buildStatus, type Compared } from './status.ts';
-import { childrenOf, type ChildNode } from './tree.ts';
-import { maskSecretValues } from './mask-secrets.ts';
+import { StatusReporter } from './status-reporter.ts';
+import { FightWatch } from './fight-watch.ts';
 
-/** What a reconcile needs. */
+/** What a reconcile needs: the engine's ports and the cluster. */
 export interface ReconcilerDeps {
   kube: Kube;
-  watcher: Watcher;
-  bundles: BundleCache;
-  store: StateStore;
-  link: Pick<HubLink, 'reportStatus' | 'reportEvent'>;
+  watcher: LiveCache;
+  desired: DesiredSource;
+  state: EngineState;
+  sink: StatusSink;
+  clock: Clock;
   log: Logger;
   /** Told which object uids belong to an app, for its events. */
   events?: { own(app: string, uids: string[]): void };
-  /** Ask for another reconcile of an app later (deletion in progress, retry after an error). */
+  /** Ask for another reconcile of an app later (a wave waiting, a retry, a deletion in progress). */
   requeue(app: string, afterMs: number): void;
 }
 
-interface CompareCacheEntry {
-  desired: string;
-  liveVersion: string | undefined;
-  status: 'Synced' | 'OutOfSync';
-  message?: string;
-}
-
-const COMPARE_CONCURRENCY = 16;
-const CHILDREN_TTL_MS = 3000;
-
-/** Content hashes of prepared objects (they are immutable once prepared). */
-const hashes = new WeakMap<KubeObject, string>();
-function hashOf(obj: KubeObject): string {
-  let h = hashes.get(obj);
-  if (!h) hashes.set(obj, (h = contentKey(obj)));
-  return h;
-}
-
-/** Prepared desired objects of one bundle for one destination namespace. */
-interface PreparedBundle {
+/** A bundle prepared for this cluster. */
+interface Target {
   bundle: string;
   namespace: string;
-  objects: KubeObject[];
-  errors: { ref?: string; message: string }[];
+  resources: KubeObject[];
+  hooks: HookObject[];
 }
+
+/** What the cluster has, compared with the target. */
+interface Seen {
+  live: Map<string, KubeObject | undefined>;
+  inventory: ObjectRef[];
+  compared: Compared[];
+  /** Objects left that need pruning (and do not opt out with IgnoreExtraneous). */
+  extraneous: ObjectRef[];
+  drifted: boolean;
+}
+
+/** How long a waiting run is left before it is looked at again, whatever the watch says. */
+const WAITING_RECHECK_MS = 2000;
 
 /** Reconciles applications one call at a time (the queue guarantees one call per app at once). */
 export class Reconciler {
-  private readonly compareCache = new Map<string, Map<string, CompareCacheEntry>>();
+  private readonly prepared = new Map<string, Target & { complete: boolean }>();
   private readonly lastSynced = new Map<string, string>();
-  private readonly lastReported = new Map<string, string>();
-  private readonly prepared = new Map<string, PreparedBundle>();
-  private readonly children = new Map<string, { at: number; uids: string; nodes: ChildNode[] }>();
+  private readonly lastFailed = new Map<string, string>();
+  private readonly comparer: Comparer;
+  private readonly reporter: StatusReporter;
+  private readonly fights: FightWatch;
   private readonly deps: ReconcilerDeps;
   private readonly log: Logger;
 
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
     this.log = deps.log.child({ component: 'engine' });
+    this.comparer = new Comparer(deps.kube, deps.watcher);
+    this.reporter = new StatusReporter(deps.kube, deps.sink, deps.events, this.log);
+    this.fights = new FightWatch(deps.kube, deps.clock);
   }
 
   /** One pass over one application. */
   async reconcile(app: string): Promise<void> {
-    const assignment = this.deps.store.current.assignments[app];
+    const assignment = this.deps.desired.assignment(app);
     if (!assignment) return this.forget(app);
     try {
       if (assignment.deletion) return await this.delete(assignment);
       await this.sync(assignment);
     } catch (error) {
       this.log.error({ app, err: error }, 'reconcile failed; retrying');
-      await this.report(app, assignment, { compared: [], conditions: [{ type: 'ComparisonError', message: (error as Error).message }] });
+      await this.report(assignment, undefined, [{ type: 'ComparisonError', message: (error as Error).message }]);
       this.deps.requeue(app, 5000);
     }
   }
 
-  private async forget(app: string): Promise<void> {
-    // The hub no longer assigns it (deleted without cascade, or moved): leave its resources as they are.
-    if (this.deps.store.current.inventories[app]) await this.deps.store.update((s) => delete s.inventories[app]);
-    this.compareCache.delete(app);
-    this.prepared.delete(app);
-    this.children.delete(app);
-    this.lastSynced.delete(app);
-    this.lastReported.delete(app);
+  private async sync(a: Assignment): Promise<void> {
+    const target = await this.desiredOf(a, a.bundle);
+    if ('problem' in target) return this.report(a, undefined, [{ type: 'ComparisonError', message: target.problem }]);
+    const seen = await this.observe(a, target);
+    const heal = this.fights.revertWindow(a.app, seen.compared);
+    const decision = decide({
+      bundle: a.bundle,
+      revision: a.revision,
+      ...(a.operation ? { operation: a.operation } : {}),
+      ...(automation(a) ? { automated: automation(a)! } : {}),
+      ...(this.deps.state.run(a.app) ? { run: this.deps.state.run(a.app)! } : {}),
+      finished: new Set(a.operation && this.deps.state.isFinished(a.operation.id) ? [a.operation.id] : []),
+      drifted: seen.drifted,
+      ...(this.lastSynced.has(a.app) ? { lastSynced: this.lastSynced.get(a.app)! } : {}),
+      ...(this.lastFailed.has(a.app) ? { lastFailed: this.lastFailed.get(a.app)! } : {}),
+      selfHealAllowed: heal.allowed,
+      now: this.deps.clock.now(),
+    });
+    // A fighting field is reverted again once the tracker allows it: look again then.
+    if (!heal.allowed && decision.kind === 'idle') this.deps.requeue(a.app, heal.waitMs);
+    await this.act(a, target, seen, decision);
   }
 
-  private async sync(a: Assignment): Promise<void> {
-    const state = this.deps.store.current;
-    const finished = state.finishedOperations.find((o) => o.id === a.operation?.id);
-    if (!a.bundle) {
-      await this.report(a.app, a, { compared: [], conditions: [{ type: 'ComparisonError', message: 'waiting for the hub to render the source' }] }, finished);
-      return;
-    }
+  /** Step 1: a bundle prepared for this cluster, or the problem to report. */
+  private async desiredOf(a: Assignment, bundle: string | null): Promise<Target | { problem: string }> {
+    if (!bundle) return { problem: 'waiting for the hub to render the source' };
+    const memo = this.prepared.get(a.app);
+    if (memo && memo.bundle === bundle && memo.namespace === a.namespace) return memo;
     let manifests: object[];
     try {
-      manifests = (await this.deps.bundles.get(a.bundle)).manifests;
+      manifests = (await this.deps.desired.bundle(bundle)).manifests;
     } catch (error) {
-      await this.report(a.app, a, { compared: [], conditions: [{ type: 'ComparisonError', message: `cannot load the desired state: ${(error as Error).message}` }] }, finished);
       this.deps.requeue(a.app, 5000);
-      return;
+      return { problem: `cannot load the desired state: ${(error as Error).message}` };
     }
-
-    // 2. Prepare (once per bundle and namespace: bundles are immutable), discover, read live.
-    const prepared = await this.prepare(a.app, a.bundle, a.namespace, manifests);
-    if (prepared.errors.length) {
-      await this.report(a.app, a, { compared: [], conditions: prepared.errors.map((e) => ({ type: 'ComparisonError', message: `${e.ref ? `${e.ref}: ` : ''}${e.message}` })) }, finished);
-      return;
-    }
-    const desired = prepared.objects;
-    const stored = (state.inventories[a.app] ?? []) as ObjectRef[];
-    const live = await this.readLive(desired, stored);
-    // Objects of the inventory that are gone (deleted by someone, or their kind no longer served) leave it.
-    const inventory = stored.filter((r) => !(live.has(refKey(r)) && live.get(refKey(r)) === undefined));
-
-    // 3. Compare.
-    const ignore = (a.ignoreDifferences ?? []) as IgnoreRule[];
-    const compared = await this.compare(a.app, desired, live, ignore);
-
-    // 4. Decide.
-    const syncOptions = parseSyncOptions((a.syncPolicy as { syncOptions?: string[] } | undefined)?.syncOptions).options;
-    const automated = automation(a);
-    const operation = a.operation && !finished ? a.operation : undefined;
-    const prune = operation ? (operation.prune ?? false) || (automated?.prune ?? false) : (automated?.prune ?? false);
-    const preview = planSync({ desired, live, inventory, prune: false, app: a.app });
-    // Extraneous objects count as drift unless they opt out (compare-options: IgnoreExtraneous).
-    const extraneous = preview.requiresPruning.filter((r) => {
-      const l = live.get(refKey(r));
-      return !(l && ignoresExtraneous(l));
-    });
-    const drifted = compared.some((c) => c.status === 'OutOfSync') || extraneous.length > 0;
-    const newTarget = this.lastSynced.get(a.app) !== a.bundle;
-    const shouldSync = operation !== undefined || (automated !== undefined && drifted && (newTarget || automated.selfHeal));
-
-    this.log.debug({ app: a.app, drifted, newTarget, operation: operation?.id, automated, finished: finished?.id }, 'compared');
-    if (!shouldSync) {
-      if (!drifted) this.lastSynced.set(a.app, a.bundle);
-      await this.report(a.app, a, { compared, requiresPruning: extraneous, conditions: [] }, finished);
-      return;
-    }
-
-    // 5. Execute.
-    this.log.info({ app: a.app, revision: a.revision, operation: operation?.id, reason: operation ? 'operation' : newTarget ? 'new target' : 'self-heal' }, 'syncing');
-    const opId = operation?.id ?? `auto-${Date.now()}`;
-    const startedAt = new Date().toISOString();
-    if (operation) await this.deps.store.update((s) => (s.startedOperations[operation.id] = { app: a.app, startedAt }));
-    const plan = planSync({ desired, live, inventory, prune, app: a.app, createNamespace: syncOptions.createNamespace ? a.namespace : undefined });
-    if (operation?.dryRun) {
-      await this.finishOperation(a, { id: opId, phase: 'Succeeded', message: `dry run: ${plan.tasks.length} task(s) planned`, startedAt });
-      await this.report(a.app, a, { compared, requiresPruning: extraneous, conditions: [] });
-      return;
-    }
-    // Record what we are about to create before creating it: an agent killed mid-sync still knows,
-    // after a restart, every object it may have made (so nothing it made can be orphaned).
-    await this.deps.store.update((s) => (s.inventories[a.app] = mergeSurvivors(toInventory(desired), inventory)));
-    const synced = new Set(compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))));
-    const result = await executePlan(this.deps.kube, plan, { skip: synced, inventory, log: this.log });
-    const cache = this.cacheOf(a.app);
-    const byKey = new Map(desired.map((d) => [refKey(refOf(d)), d]));
-    for (const applied of result.applied) {
-      const target = byKey.get(refKey(refOf(applied)));
-      if (target) cache.set(refKey(refOf(applied)), { desired: hashOf(target), liveVersion: applied.metadata.resourceVersion as string | undefined, status: 'Synced' });
-    }
-    await this.deps.store.update((s) => (s.inventories[a.app] = result.inventory));
-    const failed = result.failures.length > 0 || plan.errors.length > 0;
-    const message = failed
-      ? [...plan.errors.map((e) => `${e.ref}: ${e.message}`), ...result.failures.map((f) => f.message)].slice(0, 5).join('; ')
-      : `successfully synced (${result.applied.length} applied, ${result.pruned.length} pruned, ${result.unchanged} unchanged)`;
-    if (!failed) this.lastSynced.set(a.app, a.bundle);
-    this.log.info({ app: a.app, failed, message }, 'sync finished');
-    this.deps.link.reportEvent({ reason: failed ? 'SyncFailed' : newTarget ? 'SyncSucceeded' : 'DriftReverted', message, eventType: failed ? 'Warning' : 'Normal', at: new Date().toISOString() }, a.app);
-    for (const ref of result.pruned) this.deps.link.reportEvent({ reason: 'ResourcePruned', message: `pruned ${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`, object: refKey(ref), at: new Date().toISOString() }, a.app);
-    const opState = operation ? await this.finishOperation(a, { id: opId, phase: failed ? 'Failed' : 'Succeeded', message, startedAt }) : undefined;
-    const after = await this.readLive(desired, result.inventory);
-    // The informers may not have seen our writes yet: what the API answered to the apply is current.
-    for (const applied of result.applied) {
-      const key = refKey(refOf(applied));
-      if (after.get(key)?.metadata.resourceVersion !== applied.metadata.resourceVersion) after.set(key, applied);
-    }
-    const recompared = await this.compare(a.app, desired, after, ignore);
-    const remaining = planSync({ desired, live: after, inventory: result.inventory, prune: false, app: a.app });
-    await this.report(a.app, a, { compared: recompared, requiresPruning: remaining.requiresPruning, conditions: failed ? [{ type: 'SyncError', message }] : [], operationState: opState });
-    if (failed) this.deps.requeue(a.app, 5000);
-  }
-
-  /** The resource tree below the app's workloads, listed at most every few seconds per app. */
-  private async childrenCached(app: string, lives: KubeObject[]): Promise<ChildNode[]> {
-    const uids = lives.map((l) => `${l.metadata['uid']}@${l.metadata.resourceVersion}`).join(',');
-    const memo = this.children.get(app);
-    if (memo && memo.uids === uids && Date.now() - memo.at < CHILDREN_TTL_MS) return memo.nodes;
-    const nodes = await childrenOf(this.deps.kube, lives).catch(() => memo?.nodes ?? []);
-    this.children.set(app, { at: Date.now(), uids, nodes });
-    return nodes;
-  }
-
-  private async prepare(app: string, bundle: string, namespace: string, manifests: object[]): Promise<PreparedBundle> {
-    const memo = this.prepared.get(app);
-    if (memo && memo.bundle === bundle && memo.namespace === namespace) return memo;
     const scopes = new Map<string, boolean>();
     let complete = true;
     for (const m of manifests as KubeObject[]) {
@@ -228,114 +144,205 @@ export class Reconciler {
       if (info) scopes.set(`${group}/${m.kind}`, info.namespaced);
       else complete = false; // e.g. a CRD of the same bundle not installed yet: prepare again next time
     }
-    const result = prepareDesired(manifests, app, namespace, (group, kind) => scopes.get(`${group}/${kind}`));
-    const prepared: PreparedBundle = { bundle, namespace, objects: result.objects, errors: result.errors };
-    if (complete) this.prepared.set(app, prepared);
-    return prepared;
+    const prepared = prepareDesired(manifests, a.app, a.namespace, (group, kind) => scopes.get(`${group}/${kind}`));
+    const split = splitHooks(prepared.objects);
+    const errors = [...prepared.errors, ...split.errors];
+    if (errors.length) return { problem: errors.map((e) => `${e.ref ? `${e.ref}: ` : ''}${e.message}`).join('; ') };
+    const target = { bundle, namespace: a.namespace, resources: split.resources, hooks: split.hooks, complete };
+    if (complete && bundle === a.bundle) this.prepared.set(a.app, target);
+    return target;
   }
 
-  private async finishOperation(a: Assignment, op: { id: string; phase: 'Succeeded' | 'Failed'; message: string; startedAt: string }): Promise<AppStatus['operationState']> {
-    const finishedAt = new Date().toISOString();
-    if (a.operation?.id === op.id) {
-      // Recorded durably before the hub hears of it: a replayed operation is answered, not rerun.
-      await this.deps.store.update((s) => {
-        delete s.startedOperations[op.id];
-        s.finishedOperations.push({ id: op.id, app: a.app, phase: op.phase, message: op.message, startedAt: op.startedAt, finishedAt });
-      });
-    }
-    return { id: op.id, phase: op.phase, message: op.message, startedAt: op.startedAt, finishedAt };
+  /** Step 2: live state, the inventory and the comparison. */
+  private async observe(a: Assignment, target: Target): Promise<Seen> {
+    const stored = this.deps.state.inventory(a.app);
+    const live = await this.comparer.readLive(target.resources, stored);
+    // Objects of the inventory that are gone (deleted by someone, or their kind no longer served) leave it.
+    const inventory = stored.filter((r) => !(live.has(refKey(r)) && live.get(refKey(r)) === undefined));
+    const compared = await this.comparer.compare(a.app, target.resources, live, (a.ignoreDifferences ?? []) as IgnoreRule[]);
+    const preview = planSync({ desired: target.resources, live, inventory, prune: false, app: a.app });
+    const extraneous = preview.requiresPruning.filter((r) => {
+      const l = live.get(refKey(r));
+      return !(l && ignoresExtraneous(l));
+    });
+    return { live, inventory, compared, extraneous, drifted: compared.some((c) => c.status === 'OutOfSync') || extraneous.length > 0 };
   }
 
-  private async readLive(desired: KubeObject[], inventory: ObjectRef[]): Promise<Map<string, KubeObject | undefined>> {
-    const live = new Map<string, KubeObject | undefined>();
-    const refs: { apiVersion: string; kind: string; name: string; namespace?: string; key: string }[] = [
-      ...desired.map((d) => ({ apiVersion: d.apiVersion, kind: d.kind, name: d.metadata.name, namespace: d.metadata.namespace, key: refKey(refOf(d)) })),
-      ...inventory.map((r) => ({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, name: r.name, namespace: r.namespace, key: refKey(r) })),
-    ];
-    for (const ref of refs) {
-      if (live.has(ref.key)) continue;
-      const served = await this.deps.kube.resource(ref.apiVersion, ref.kind).catch(() => undefined);
-      if (!served) {
-        live.set(ref.key, undefined);
-        continue;
+  /** Step 4: what the decision says. */
+  private async act(a: Assignment, target: Target, seen: Seen, decision: Decision): Promise<void> {
+    const run = this.deps.state.run(a.app);
+    switch (decision.kind) {
+      case 'idle':
+        if (!seen.drifted) this.lastSynced.set(a.app, target.bundle);
+        return this.report(a, seen, []);
+      case 'wait-retry':
+        this.deps.requeue(a.app, Math.max(0, decision.untilMs - this.deps.clock.now()));
+        return this.report(a, seen, [], run);
+      case 'terminate':
+        await this.finishRun(a, target, seen, terminate(run!, this.iso()), { retry: false });
+        if (decision.then) await this.act(a, target, await this.observe(a, target), decision.then);
+        return;
+      case 'start':
+        return this.startRun(a, target, seen, decision.start);
+      case 'retry': {
+        const fresh = await this.planned(a, run!, seen);
+        if ('problem' in fresh) return this.finishRun(a, target, seen, { ...run!, phase: 'Failed', message: fresh.problem, finishedAt: this.iso() }, { retry: false });
+        const again: OperationRun = { ...run!, attempt: run!.attempt + 1, tasks: fresh.tasks, failing: false, message: '' };
+        delete again.retryAt;
+        await this.deps.state.saveRun(a.app, again);
+        return this.carryOn(a, target, seen, again);
       }
-      live.set(ref.key, await this.deps.watcher.live(ref.apiVersion, ref.kind, ref.name, served.namespaced ? ref.namespace : undefined));
+      case 'continue':
+        return this.carryOn(a, target, seen, run!);
     }
-    return live;
   }
 
-  private cacheOf(app: string): Map<string, CompareCacheEntry> {
-    let cache = this.compareCache.get(app);
-    if (!cache) this.compareCache.set(app, (cache = new Map()));
-    return cache;
-  }
-
-  private async compare(app: string, desired: KubeObject[], live: Map<string, KubeObject | undefined>, ignore: IgnoreRule[]): Promise<Compared[]> {
-    const cache = this.cacheOf(app);
-    const results: Compared[] = new Array(desired.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < desired.length) {
-        const i = next++;
-        const target = desired[i]!;
-        const key = refKey(refOf(target));
-        const current = live.get(key);
-        const desiredHash = hashOf(target);
-        const liveVersion = current?.metadata.resourceVersion as string | undefined;
-        const cached = cache.get(key);
-        if (cached && cached.desired === desiredHash && cached.liveVersion === liveVersion && current) {
-          results[i] = { target, live: current, status: cached.status, message: cached.message };
-          continue;
-        }
-        if (!current) {
-          results[i] = { target, live: undefined, status: 'OutOfSync', message: `${target.kind}/${target.metadata.name} does not exist: it will be created` };
-          continue;
-        }
-        try {
-          const dryRun = await this.deps.kube.apply(target, { dryRun: true });
-          const diff = diffResource(dryRun as KubeObject, current, ignore);
-          results[i] = { target, live: current, status: diff.status, message: diff.status === 'OutOfSync' ? diff.diff : undefined };
-        } catch (error) {
-          // A dry-run error may quote the object (issue 13): mask the Secret's values before it is reported.
-          results[i] = { target, live: current, status: 'OutOfSync', message: maskSecretValues((error as Error).message, [target, current]) };
-        }
-        cache.set(key, { desired: desiredHash, liveVersion, status: results[i]!.status, message: results[i]!.message });
-      }
+  /** Starts a run: plans its tasks, records the inventory it may create (before creating it), and carries it on. */
+  private async startRun(a: Assignment, target: Target, seen: Seen, start: RunStart): Promise<void> {
+    const now = this.iso();
+    const run: OperationRun = {
+      id: start.id, app: a.app, kind: start.kind, initiatedBy: start.initiatedBy, bundle: start.bundle, revision: start.revision,
+      prune: start.prune, dryRun: start.dryRun, syncOptions: start.syncOptions, ...(start.resources ? { resources: start.resources } : {}),
+      phase: 'Running', message: '', startedAt: now, tasks: [], failing: false, attempt: 0, reason: start.reason,
     };
-    await Promise.all(Array.from({ length: Math.min(COMPARE_CONCURRENCY, desired.length) }, worker));
-    return results;
+    this.log.info({ app: a.app, operation: run.id, reason: start.reason, bundle: run.bundle }, 'syncing');
+    const planned = await this.planned(a, run, seen);
+    if ('problem' in planned) return this.finishRun(a, target, seen, { ...run, phase: 'Failed', message: planned.problem, finishedAt: now }, { retry: false });
+    const started: OperationRun = { ...run, tasks: planned.tasks };
+    if (start.dryRun) {
+      const changes = started.tasks.filter((t) => t.status === 'Pending').map((t) => `${t.kind} ${t.key}`);
+      return this.finishRun(a, target, seen, { ...started, phase: 'Succeeded', message: `dry run: ${changes.length} task(s) planned, nothing changed${changes.length ? `: ${changes.slice(0, 10).join(', ')}${changes.length > 10 ? ', …' : ''}` : ''}`, finishedAt: now }, { retry: false });
+    }
+    if (start.reason === 'self-heal') await this.fights.beforeRevert(a.app, seen.compared);
+    // Record what we are about to create before creating it: an agent killed mid-sync still knows,
+    // after a restart, every object it may have made (so nothing it made can be orphaned).
+    await this.deps.state.setInventory(a.app, mergeSurvivors(toInventory(planned.resources), seen.inventory));
+    await this.deps.state.saveRun(a.app, started);
+    return this.carryOn(a, target, seen, started);
+  }
+
+  /** A run's tasks and objects, planned from its bundle (the target's, or a rollback's). */
+  private async planned(a: Assignment, run: OperationRun, seen: Seen) {
+    const source = run.bundle === a.bundle ? await this.desiredOf(a, a.bundle) : await this.desiredOf(a, run.bundle);
+    if ('problem' in source) return source;
+    const live = run.bundle === a.bundle ? seen.live : await this.comparer.readLive(source.resources, seen.inventory);
+    const options = parseSyncOptions([...syncOptionsOf(a), ...run.syncOptions]).options;
+    const plan = planRun({
+      app: a.app, operationId: run.id, resources: source.resources, hooks: source.hooks, live, inventory: seen.inventory,
+      prune: run.prune, pruneLast: options.pruneLast === true, ...(options.createNamespace ? { createNamespace: a.namespace } : {}),
+      ...(run.resources ? { only: run.resources } : {}),
+    });
+    if (plan.errors.length) return { problem: plan.errors.map((e) => `${e.ref}: ${e.message}`).join('; ') };
+    return { tasks: plan.tasks, objects: plan.objects, resources: source.resources };
+  }
+
+  /** Advances a run as far as it goes now (sync-run.ts); a run that ends is recorded. */
+  private async carryOn(a: Assignment, target: Target, seen: Seen, run: OperationRun): Promise<void> {
+    const planned = await this.planned(a, run, seen);
+    if ('problem' in planned) return this.finishRun(a, target, seen, { ...run, phase: 'Failed', message: planned.problem, finishedAt: this.iso() }, { retry: false });
+    const options = parseSyncOptions([...syncOptionsOf(a), ...run.syncOptions]).options;
+    const synced = new Set(run.bundle === a.bundle ? seen.compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))) : []);
+    const step = await executeSync(run, planned.objects, {
+      kube: this.deps.kube,
+      live: (obj) => this.deps.watcher.live(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace),
+      save: (r) => this.deps.state.saveRun(a.app, r),
+      now: () => this.iso(),
+      log: this.log,
+      synced,
+      ...(options.prunePropagationPolicy ? { prunePropagation: ({ foreground: 'Foreground', background: 'Background', orphan: 'Orphan' } as const)[options.prunePropagationPolicy] } : {}),
+    });
+    if (step.run.phase === 'Running') {
+      this.deps.requeue(a.app, WAITING_RECHECK_MS);
+      return this.report(a, await this.observe(a, target), [], { ...step.run, message: step.waiting ?? step.run.message });
+    }
+    return this.finishRun(a, target, seen, step.run, { retry: true, resources: planned.resources });
+  }
+
+  /** Records a run that ended: a retry if the policy allows, else the inventory, the outcome, events and status. */
+  private async finishRun(a: Assignment, target: Target, seen: Seen, run: OperationRun, how: { retry: boolean; resources?: KubeObject[] }): Promise<void> {
+    if (how.retry && run.phase === 'Failed') {
+      const retry = retryAfterFailure((a.syncPolicy as { retry?: RetryStrategy } | undefined)?.retry, run.attempt, run.message);
+      if (retry.retry) {
+        const waiting: OperationRun = { ...run, phase: 'Running', message: retry.message, retryAt: new Date(this.deps.clock.now() + retry.afterMs).toISOString() };
+        delete waiting.finishedAt;
+        await this.deps.state.saveRun(a.app, waiting);
+        this.deps.requeue(a.app, retry.afterMs);
+        return this.report(a, seen, [], waiting);
+      }
+      run = { ...run, message: retry.message };
+    }
+    if (how.resources && !run.dryRun) {
+      const desiredKeys = new Set(how.resources.map((r) => refKey(refOf(r))));
+      const pruned = new Set(run.tasks.filter((t) => t.kind === 'prune' && t.result === 'pruned').map((t) => t.key));
+      const leftovers = seen.inventory.filter((r) => !desiredKeys.has(refKey(r)) && !pruned.has(refKey(r)));
+      await this.deps.state.setInventory(a.app, mergeSurvivors(toInventory(how.resources), leftovers));
+    }
+    const finishedAt = run.finishedAt ?? this.iso();
+    const fromHub = run.initiatedBy !== 'automated';
+    await this.deps.state.finish(a.app, fromHub ? { id: run.id, app: a.app, phase: run.phase === 'Succeeded' ? 'Succeeded' : 'Failed', message: run.message, startedAt: run.startedAt, finishedAt } : undefined);
+    const failed = run.phase !== 'Succeeded';
+    if (!run.dryRun) {
+      if (!failed) this.lastSynced.set(a.app, run.bundle);
+      if (failed && !fromHub) this.lastFailed.set(a.app, run.bundle);
+      if (!failed) this.lastFailed.delete(a.app);
+    }
+    this.fights.afterRun(a.app, !failed);
+    this.log.info({ app: a.app, operation: run.id, phase: run.phase, message: run.message }, 'sync finished');
+    const now = this.iso();
+    if (!run.dryRun) {
+      this.deps.sink.reportEvent({ reason: failed ? 'SyncFailed' : run.reason === 'self-heal' ? 'DriftReverted' : 'SyncSucceeded', message: run.message, eventType: failed ? 'Warning' : 'Normal', at: now }, a.app);
+      for (const task of run.tasks.filter((t) => t.kind === 'prune' && t.result === 'pruned')) this.deps.sink.reportEvent({ reason: 'ResourcePruned', message: `pruned ${task.key}`, object: task.key, at: now }, a.app);
+    }
+    return this.report(a, await this.observe(a, target), failed ? [{ type: 'SyncError', message: run.message }] : [], { ...run, finishedAt });
+  }
+
+  /** Reports the status (deduplicated), with the run's operation state or the last finished one's. */
+  private async report(a: Assignment, seen: Seen | undefined, conditions: { type: string; message: string }[], run?: OperationRun): Promise<void> {
+    const last = this.deps.state.lastFinished(a.app);
+    const operationState: AppStatus['operationState'] | undefined = run
+      ? { id: run.id, phase: run.phase === 'Terminating' ? 'Terminating' : run.phase, message: run.message, startedAt: run.startedAt, ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}), result: changeSetOf(run) }
+      : last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined;
+    await this.reporter.report(a.app, (children) => buildStatus({
+      compared: seen?.compared ?? [],
+      requiresPruning: seen?.extraneous ?? [],
+      children,
+      revision: a.revision,
+      ...(a.revisions ? { revisions: a.revisions } : {}),
+      bundle: a.bundle,
+      conditions: [...conditions, ...this.fights.conditions(a.app)],
+      ...(operationState ? { operationState } : {}),
+      now: this.iso(),
+    }), seen?.compared ?? []);
   }
 
   private async delete(a: Assignment): Promise<void> {
-    const inventory = (this.deps.store.current.inventories[a.app] ?? []) as ObjectRef[];
+    const inventory = this.deps.state.inventory(a.app);
     const remaining = await deleteApplicationResources(this.deps.kube, a.app, inventory, a.deletion?.propagationPolicy === 'background' ? 'Background' : 'Foreground');
     if (remaining.length) {
-      await this.report(a.app, a, { compared: [], conditions: [{ type: 'DeletionInProgress', message: `waiting for ${remaining.length} resource(s) to be deleted` }] });
+      await this.report(a, undefined, [{ type: 'DeletionInProgress', message: `waiting for ${remaining.length} resource(s) to be deleted` }]);
       this.deps.requeue(a.app, 1000);
       return;
     }
-    await this.deps.store.update((s) => delete s.inventories[a.app]);
-    this.deps.link.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: new Date().toISOString() }, a.app);
+    await this.deps.state.setInventory(a.app, undefined);
+    this.deps.sink.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: this.iso() }, a.app);
     this.deps.events?.own(a.app, []);
-    this.deps.link.reportStatus(a.app, { sync: { status: 'Unknown' }, health: { status: 'Missing' }, resources: [], reconciledAt: new Date().toISOString(), deleted: true });
+    this.deps.sink.reportStatus(a.app, { sync: { status: 'Unknown' }, health: { status: 'Missing' }, resources: [], reconciledAt: this.iso(), deleted: true });
   }
 
-  private async report(app: string, a: Assignment, parts: { compared: Compared[]; requiresPruning?: ObjectRef[]; conditions: { type: string; message: string }[]; operationState?: AppStatus['operationState'] }, finished?: { id: string; phase: 'Succeeded' | 'Failed' | 'Error'; message: string; startedAt: string; finishedAt: string }): Promise<void> {
-    await (async () => {
-      const lives = parts.compared.map((c) => c.live).filter((l): l is KubeObject => l !== undefined);
-      const children = await this.childrenCached(app, lives);
-      this.deps.events?.own(app, [...lives.map((o) => o.metadata['uid'] as string | undefined), ...children.map((c) => c.uid)].filter((uid): uid is string => !!uid));
-      // The last operation's outcome stays in the status (as in Argo CD) after the hub has settled it.
-      const last = finished ?? this.deps.store.current.finishedOperations.findLast((o) => o.app === app);
-      const operationState = parts.operationState ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
-      const status = buildStatus({ compared: parts.compared, requiresPruning: parts.requiresPruning ?? [], children, revision: a.revision, ...(a.revisions ? { revisions: a.revisions } : {}), bundle: a.bundle, conditions: parts.conditions, operationState, now: new Date().toISOString() });
-      const { reconciledAt: _at, ...comparable } = status;
-      // A digest, not the JSON: one status per app is kept, and its resources list can be long.
-      const fingerprint = createHash('sha256').update(JSON.stringify(comparable)).digest('base64');
-      if (this.lastReported.get(app) === fingerprint) return;
-      this.lastReported.set(app, fingerprint);
-      this.deps.link.reportStatus(app, status);
-    })().catch((error: unknown) => this.log.warn({ app, err: error }, 'building the status failed'));
+  private async forget(app: string): Promise<void> {
+    // The hub no longer assigns it (deleted without cascade, or moved): leave its resources as they are.
+    if (this.deps.state.inventory(app).length) await this.deps.state.setInventory(app, undefined);
+    if (this.deps.state.run(app)) await this.deps.state.saveRun(app, undefined);
+    this.comparer.forget(app);
+    this.prepared.delete(app);
+    this.reporter.forget(app);
+    this.fights.forget(app);
+    this.lastSynced.delete(app);
+    this.lastFailed.delete(app);
+  }
+
+  private iso(): string {
+    return new Date(this.deps.clock.now()).toISOString();
   }
 }
 
@@ -346,3 +353,6 @@ export function automation(a: Assignment): { prune: boolean; selfHeal: boolean }
   return { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false };
 }
 
+function syncOptionsOf(a: Assignment): string[] {
+  return (a.syncPolicy as { syncOptions?: string[] } | undefined)?.syncOptions ?? [];
+}

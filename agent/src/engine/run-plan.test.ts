@@ -8,7 +8,7 @@ const APP = 'shop';
 const manifest = (kind: string, name: string, annotations: Record<string, string> = {}, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : 'v1', kind, metadata: { name, annotations }, ...extra,
 });
-const migrate: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } } as KubeObject['metadata'], spec: {} };
+const migrate: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { generateName: 'migrate-', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } } as unknown as KubeObject['metadata'], spec: {} };
 
 function input(manifests: KubeObject[], over: Partial<RunPlanInput> = {}): RunPlanInput {
   const prepared = prepareDesired(manifests, APP, 'shop', () => true);

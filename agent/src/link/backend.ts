@@ -5,7 +5,19 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { isNotFound, type Kube } from '../engine/kube.ts';
+
+/** A Secret as the backend reads and writes it. */
+type SecretObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [field: string]: unknown };
+
+/** The Kubernetes calls the Secret backend makes (the agent's client has them); an error with `status` 404 is "not found". */
+export interface SecretsApi {
+  get(ref: { apiVersion: string; kind: string; name: string; namespace?: string }): Promise<SecretObject | undefined>;
+  apply(obj: SecretObject): Promise<unknown>;
+  list(apiVersion: string, kind: string, labelSelector?: string, namespace?: string): Promise<SecretObject[]>;
+  delete(obj: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void>;
+}
+
+const isNotFound = (error: unknown) => (error as { status?: unknown } | null)?.status === 404;
 
 /** Durable key → text storage. */
 export interface StateBackend {
@@ -74,10 +86,10 @@ const STATE_KEY = 'flotilla.dev/state-key';
 /** Secrets in one namespace (created when missing), labelled as the agent's. */
 export class SecretBackend implements StateBackend {
   readonly description: string;
-  private readonly kube: Kube;
+  private readonly kube: SecretsApi;
   private readonly namespace: string;
 
-  constructor(kube: Kube, namespace: string) {
+  constructor(kube: SecretsApi, namespace: string) {
     this.kube = kube;
     this.namespace = namespace;
     this.description = `Secrets in namespace ${namespace}`;

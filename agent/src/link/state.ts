@@ -35,8 +35,8 @@ export interface AgentState {
   revision: number;
   assignments: Record<string, Assignment>;
   inventories: Record<string, InventoryEntry[]>;
-  /** Operation ids started and not yet finished (a crash mid-operation leaves them here). */
-  startedOperations: Record<string, { app: string; startedAt: string }>;
+  /** Each application's operation run in progress (the engine's OperationRun), stored after every step. */
+  runs: Record<string, unknown>;
   finishedOperations: FinishedOperation[];
   statusSeq: number;
   eventSeq: number;
@@ -57,12 +57,14 @@ export class StateStore {
 
   /** Loads the state (or a fresh one for this hub). */
   async load(hub: string): Promise<AgentState> {
-    const fresh: AgentState = { hub, revision: 0, assignments: {}, inventories: {}, startedOperations: {}, finishedOperations: [], statusSeq: 0, eventSeq: 0 };
+    const fresh: AgentState = { hub, revision: 0, assignments: {}, inventories: {}, runs: {}, finishedOperations: [], statusSeq: 0, eventSeq: 0 };
     const stored = await this.backend.read(STATE_KEY);
     this.state = stored ? { ...fresh, ...(JSON.parse(stored) as AgentState) } : fresh;
+    // Before runs were stored, started operation ids were (and never read): nothing to resume from them.
+    delete (this.state as AgentState & { startedOperations?: unknown }).startedOperations;
     if (this.state.hub !== hub) {
       // Another hub: its revisions mean nothing here, but inventories still say what we own.
-      this.state = { ...fresh, inventories: this.state.inventories, statusSeq: this.state.statusSeq, eventSeq: this.state.eventSeq };
+      this.state = { ...fresh, inventories: this.state.inventories, runs: this.state.runs, statusSeq: this.state.statusSeq, eventSeq: this.state.eventSeq };
     }
     return this.state;
   }
