@@ -95,7 +95,7 @@ describe('two tenants', () => {
     assert.match(violations[0]!.message, /rbac.authorization.k8s.io\/ClusterRole\/team-a-admin: cluster-scoped kind rbac.authorization.k8s.io\/ClusterRole is not in project 'team-a''s spec.clusterResourceWhitelist/);
   });
 
-  it('refuses the ClusterRole bundle after render with a condition naming the rule, and assigns no bundle', { todo: 'the lead wires bundleViolations into the repo service (hub/src/repo/**)' }, async () => {
+  it('refuses the ClusterRole bundle after render with a condition naming the rule, and assigns no bundle', async () => {
     const got = await t.api('GET', '/api/v1/applications/a-rbac');
     assert.ok(got.body.status.conditions.some((c: any) => /clusterResourceWhitelist/.test(c.message)), JSON.stringify(got.body.status.conditions));
     assert.equal(got.body.status.bundle, undefined, 'nothing to apply');

@@ -164,9 +164,9 @@ export class RepoService {
   /** Renders one application, records the outcome and, for an app of apps, reconciles and refreshes its children. */
   private async refreshOne(app: ApplicationRecord, listed: Listed, hard: boolean): Promise<void> {
     const outcome: RenderOutcome = listed.error === undefined ? await this.apps.render(app, listed.refs, listed.auth, hard) : { ok: false, type: 'ComparisonError', message: listed.error };
-    if (!outcome.ok) this.stats.failures++;
-    await recordOutcome(this.options.pool, this.options.log, app.name, outcome);
-    if (!outcome.ok) return;
+    const recorded = await recordOutcome(this.options.pool, this.options.log, app.name, outcome, new Date(), this.options.secrets);
+    if (!recorded.ok) this.stats.failures++;
+    if (!recorded.ok) return;
     // App of apps: a parent whose destination is the hub applies its rendered children on the hub
     // (nothing for an application on a cluster), then the children it created or changed render.
     const children = await reconcileAfterRender({ pool: this.options.pool, secrets: this.options.secrets }, app.name);
