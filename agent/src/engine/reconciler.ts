@@ -103,6 +103,11 @@ export class Reconciler {
   private async sync(a: Assignment): Promise<void> {
     const target = await this.desiredOf(a, a.bundle);
     if ('problem' in target) return this.report(a, undefined, [{ type: 'ComparisonError', message: target.problem }]);
+    // The project's limits travel in the assignment: checked here too, loaded only when present.
+    const guard = a.projectLimits ? await import('./project-guard.ts') : undefined;
+    const refused = guard?.projectProblem(a, target.resources);
+    if (refused) return this.report(a, undefined, [{ type: 'ComparisonError', message: refused }]);
+    const window = guard?.automatedSyncAllowed(a, new Date(this.deps.clock.now()));
     const seen = await this.observe(a, target);
     const heal = this.fights.revertWindow(a.app, seen.compared);
     const decision = decide({
@@ -116,6 +121,7 @@ export class Reconciler {
       ...(this.lastSynced.has(a.app) ? { lastSynced: this.lastSynced.get(a.app)! } : {}),
       ...(this.lastFailed.has(a.app) ? { lastFailed: this.lastFailed.get(a.app)! } : {}),
       selfHealAllowed: heal.allowed,
+      automatedAllowed: window?.allowed ?? true,
       now: this.deps.clock.now(),
     });
     // A fighting field is reverted again once the tracker allows it: look again then.
