@@ -80,7 +80,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const collectBundles = () => {
     if (bundleGc) return;
     bundleGc = setTimeout(() => {
-      const named = (key: string) => Object.values(store.current.assignments).some((a) => a.bundle === key);
+      // A sync to another revision or a rollback applies its operation's bundle: kept while named there or by a run.
+      const named = (key: string) => Object.values(store.current.assignments).some((a) => a.bundle === key || a.operation?.bundle === key)
+        || Object.values(store.current.runs).some((r) => (r as { bundle?: string } | undefined)?.bundle === key);
       bundles.retain(named).then(
         (dropped) => dropped.length && log.info({ dropped: dropped.length }, 'dropped bundles no assignment names'),
         (error: unknown) => log.warn({ err: (error as Error).message }, 'cannot drop unused bundles'),

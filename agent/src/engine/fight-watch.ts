@@ -12,10 +12,18 @@ import type { Compared } from './status.ts';
 
 /** Objects read afresh per revert at most (a bundle of 2,000 drifted objects costs no 2,000 GETs). */
 const MAX_READS = 20;
+/**
+ * The revert bound: a fighting object is reverted at most once a second, not with a backoff that grows
+ * to 30 s (which hides a fight as Argo CD's does, and makes a person who drifts the same field ten times
+ * in a row wait up to 30 s for the tenth revert). A 200 ms writer is reverted at 0, 1 and 2 s, named
+ * after about 2 s, and costs one revert a second while it goes on; a drift a second or more after the
+ * last revert is reverted at once.
+ */
+const FIGHT_POLICY = { firstIntervalMs: 1000, maxIntervalMs: 1000 } as const;
 
 /** The reverts of self-heal runs, and the fights they show. */
 export class FightWatch {
-  private readonly tracker = new FightTracker();
+  private readonly tracker = new FightTracker(FIGHT_POLICY);
   private readonly pending = new Map<string, RevertRecord[]>();
   private readonly kube: Pick<Kube, 'get'>;
   private readonly clock: Clock;

@@ -1,5 +1,5 @@
 // The agent's Kubernetes edge (plain HTTPS over kept-alive connections): discovery, server-side apply (and its dry
-// run), get, delete, lists (page by page) and informers. Failures are wrapped with the object they concern and the
+// run), replace, JSON patch, get, delete, lists (page by page) and informers. Failures are wrapped with the object they concern and the
 // API's reason, and classified by small predicates. A 401 re-reads the token (a projected or rotated token file
 // changes under us) and retries once.
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -9,6 +9,10 @@ import { collectPages, type FullList, type ListPage } from './list-pages.ts';
 import { Informer, type InformerOptions, type WatchTiming } from '../watch/informer.ts';
 import type { Capabilities } from '@flotilla/shared';
 import { apiVersionsOf, groupVersionsFromLegacy, servedFromAggregated, type ServedGroupVersion } from './capabilities.ts';
+import { unknownFieldPaths, withoutFields } from './unknown-fields.ts';
+import { describeObject, isGone, isNotFound, isUnauthorized, KubeError, wrap } from './kube-errors.ts';
+
+export { describeObject, isGone, isImmutable, isNotFound, isUnauthorized, KubeError } from './kube-errors.ts';
 
 /** Asks for aggregated discovery (every group's resources in one answer), falling back to the older documents. */
 const AGGREGATED_DISCOVERY = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
@@ -28,16 +32,12 @@ export interface ResourceInfo {
   verbs: string[];
 }
 
-/** An API failure about one object. */
-export class KubeError extends Error {
-  readonly status: number;
-  readonly reason: string;
-  constructor(what: string, status: number, reason: string, message: string, cause?: unknown) {
-    super(`${what}: ${message}`, { cause });
-    this.name = 'KubeError';
-    this.status = status;
-    this.reason = reason;
-  }
+/** How an apply is sent. */
+export interface ApplyOptions {
+  dryRun?: boolean;
+  force?: boolean;
+  /** The API's fieldValidation (Validate=false: Ignore); absent: the server's default. */
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
 }
 
 /** Tuning of the client; the defaults suit the agent, tests make them short. */
@@ -56,32 +56,6 @@ interface Transport {
   headers: Record<string, string>;
   at: number;
 }
-
-/** 404 NotFound. */
-export const isNotFound = (e: unknown) => e instanceof KubeError && e.status === 404;
-
-/** Names an object as Kind/namespace/name. */
-export const describeObject = (obj: Pick<KubeObject, 'kind' | 'metadata'>) => `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
-
-function wrap(what: string, error: unknown): KubeError {
-  const e = error as { code?: number; body?: unknown; message?: string };
-  if (typeof e.code === 'number') {
-    let status: { reason?: string; message?: string } = {};
-    try {
-      status = typeof e.body === 'string' ? JSON.parse(e.body) : (e.body as typeof status) ?? {};
-    } catch {
-      status = { message: String(e.body) };
-    }
-    return new KubeError(what, e.code, status.reason ?? '', status.message ?? e.message ?? 'request failed', error);
-  }
-  return new KubeError(what, 0, 'Unreachable', e.message ?? String(error), error);
-}
-
-/** 401 Unauthorized. */
-export const isUnauthorized = (e: unknown) => e instanceof KubeError && e.status === 401;
-
-/** 410 Gone (an expired resourceVersion or continue token). */
-export const isGone = (e: unknown) => e instanceof KubeError && e.status === 410;
 
 /** Object-level access to one cluster. */
 export class Kube {
@@ -175,12 +149,46 @@ export class Kube {
     return info.namespaced && namespace ? `${base}/namespaces/${namespace}/${info.name}` : `${base}/${info.name}`;
   }
 
-  /** Server-side apply as our field manager (force: take over conflicting fields); dryRun: only compute. */
-  async apply(obj: KubeObject, options: { dryRun?: boolean; force?: boolean } = {}): Promise<KubeObject> {
+  /**
+   * Server-side apply as our field manager (force: take over conflicting fields); dryRun: only compute.
+   * fieldValidation Ignore (Validate=false): the server ignores unknown fields, and the fields a
+   * server-side apply still refuses as "not declared in schema" are dropped and the apply sent again.
+   */
+  async apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     const what = `${options.dryRun ? 'dry-run apply' : 'apply'} ${describeObject(obj)}`;
-    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}&force=${options.force ?? true}${options.dryRun ? '&dryRun=All' : ''}`;
+    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}&force=${options.force ?? true}${options.dryRun ? '&dryRun=All' : ''}${options.fieldValidation ? `&fieldValidation=${options.fieldValidation}` : ''}`;
     const path = await this.objectPath(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, what);
-    return this.raw<KubeObject>('PATCH', `${path}?${query}`, obj, { contentType: 'application/apply-patch+yaml', what });
+    let body = obj;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.raw<KubeObject>('PATCH', `${path}?${query}`, body, { contentType: 'application/apply-patch+yaml', what });
+      } catch (error) {
+        const unknown = options.fieldValidation === 'Ignore' && attempt < 8 ? unknownFieldPaths((error as Error).message) : undefined;
+        const dropped = unknown ? withoutFields(body, unknown) : undefined;
+        if (!dropped) throw error;
+        body = dropped;
+      }
+    }
+  }
+
+  /** Replace=true: a PUT of the whole object as our field manager, or a create when it does not exist. */
+  async replace(obj: KubeObject, options: Pick<ApplyOptions, 'fieldValidation'> = {}): Promise<KubeObject> {
+    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}${options.fieldValidation ? `&fieldValidation=${options.fieldValidation}` : ''}`;
+    const path = await this.objectPath(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, `replace ${describeObject(obj)}`);
+    try {
+      return await this.raw<KubeObject>('PUT', `${path}?${query}`, obj, { what: `replace ${describeObject(obj)}` });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    const collection = await this.collectionPath(obj.apiVersion, obj.kind, obj.metadata.namespace);
+    return this.raw<KubeObject>('POST', `${collection}?${query}`, obj, { what: `create ${describeObject(obj)}` });
+  }
+
+  /** A JSON patch (RFC 6902) of an object, e.g. its managedFields at adoption. */
+  async patchJson(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>, ops: readonly unknown[]): Promise<KubeObject> {
+    const what = `patch ${describeObject(obj as KubeObject)}`;
+    const path = await this.objectPath(obj.apiVersion, obj.kind, obj.metadata.name, obj.metadata.namespace, what);
+    return this.raw<KubeObject>('PATCH', `${path}?fieldManager=${encodeURIComponent(this.fieldManager)}`, ops, { contentType: 'application/json-patch+json', what });
   }
 
   /** The live object, or undefined when it does not exist. */

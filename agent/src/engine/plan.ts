@@ -30,6 +30,8 @@ export type PlanInput = {
   prune: boolean;
   app: string;
   createNamespace?: string;
+  /** The operation confirms the prunes of Prune=confirm resources. */
+  pruneConfirmed?: boolean;
 };
 
 /** The plan: sorted tasks, objects left that need pruning when prune is off, and objects not planned. */
@@ -124,11 +126,11 @@ function pullDependenciesForward(tasks: SyncTask[]): void {
 }
 
 /** Why a stale object must not be deleted, or undefined when it may be. */
-function pruneBlocker(live: KubeObject | undefined, app: string): string | undefined {
+function pruneBlocker(live: KubeObject | undefined, app: string, confirmed: boolean): string | undefined {
   if (!live) return undefined;
   const prune = resourceSyncOptions(live).prune;
   if (prune === false) return 'Prune=false is set on the resource';
-  if (prune === 'confirm') return 'Prune=confirm is set on the resource and pruning was not confirmed';
+  if (prune === 'confirm' && !confirmed) return 'Prune=confirm is set on the resource: sync with the prune confirmed (flotilla app sync NAME --prune --confirm) to delete it';
   if (!isTrackedBy(live, app)) return `the live object is not tracked by app ${app}`;
   return undefined;
 }
@@ -185,7 +187,7 @@ export function planSync(input: PlanInput): PlanResult {
     if (desiredKeys.has(key)) continue;
     const live = input.live.get(key);
     if (input.live.has(key) && !live) continue;
-    const blocker = pruneBlocker(live, input.app);
+    const blocker = pruneBlocker(live, input.app, input.pruneConfirmed === true);
     const note = blocker ?? (live ? undefined : 'live state was not provided: check ownership before deleting');
     if (!input.prune) {
       if (!blocker) result.requiresPruning.push(ref);

@@ -19,7 +19,7 @@ import { prepareDesired, refKey, refOf, type KubeObject, type ObjectRef } from '
 import { ignoresExtraneous, type IgnoreRule } from './diff.ts';
 import { planSync } from './plan.ts';
 import { mergeSurvivors, toInventory } from './inventory.ts';
-import { parseSyncOptions } from './sync-options.ts';
+import { COMPARE_OPTIONS_ANNOTATION, parseCompareOptions, parseSyncOptions } from './sync-options.ts';
 import { splitHooks, type HookObject } from './hooks.ts';
 import { decide, type Decision, type RunStart } from './decide.ts';
 import { changeSetOf, terminate, type OperationRun } from './operation.ts';
@@ -27,6 +27,7 @@ import { planRun } from './run-plan.ts';
 import { executeSync } from './sync-run.ts';
 import { retryAfterFailure, type RetryStrategy } from './retry.ts';
 import { deleteApplicationResources } from './deletion.ts';
+import { applyPolicyOf } from './apply-options.ts';
 import { buildStatus, type Compared } from './status.ts';
 import { StatusReporter } from './status-reporter.ts';
 import { FightWatch } from './fight-watch.ts';
@@ -72,6 +73,12 @@ export class Reconciler {
   private readonly prepared = new Map<string, Target & { complete: boolean }>();
   private readonly lastSynced = new Map<string, string>();
   private readonly lastFailed = new Map<string, string>();
+  /**
+   * Each app's last finished run as `app get` shows it (automated ones too, which the state store does
+   * not keep); with the per-resource results and per-wave timings only for operations from the hub, so
+   * 100 automated apps hold no 100 change sets. After a restart the stored outcome stands in.
+   */
+  private readonly lastOutcomes = new Map<string, NonNullable<AppStatus['operationState']>>();
   private readonly comparer: Comparer;
   private readonly reporter: StatusReporter;
   private readonly fights: FightWatch;
@@ -152,7 +159,14 @@ export class Reconciler {
     }
     const prepared = prepareDesired(manifests, a.app, a.namespace, (group, kind) => scopes.get(`${group}/${kind}`));
     const split = splitHooks(prepared.objects);
-    const errors = [...prepared.errors, ...split.errors];
+    // PostDelete hooks run when an application is deleted, which the engine does not do yet: refused, not ignored.
+    const postDelete = split.hooks.filter((h) => h.hook.types.includes('PostDelete')).map((h) => ({ ref: `${h.object.kind}/${h.object.metadata.name || h.object.metadata['generateName']}`, message: 'PostDelete hooks are not run by Flotilla yet: remove the hook, or its PostDelete type, to sync this application' }));
+    // Flotilla always compares server-side (a dry-run apply, through admission webhooks): turning that off is refused.
+    const compareOff = split.resources.filter((o) => {
+      const options = parseCompareOptions(o.metadata.annotations?.[COMPARE_OPTIONS_ANNOTATION]).options;
+      return options.serverSideDiff === false || options.includeMutationWebhook === false;
+    }).map((o) => ({ ref: `${o.kind}/${o.metadata.name}`, message: `${COMPARE_OPTIONS_ANNOTATION}: ServerSideDiff=false and IncludeMutationWebhook=false are not supported: Flotilla always diffs with a server-side dry run through admission webhooks` }));
+    const errors = [...prepared.errors, ...split.errors, ...postDelete, ...compareOff];
     if (errors.length) return { problem: errors.map((e) => `${e.ref ? `${e.ref}: ` : ''}${e.message}`).join('; ') };
     const target = { bundle, namespace: a.namespace, resources: split.resources, hooks: split.hooks, complete };
     if (complete && bundle === a.bundle) this.prepared.set(a.app, target);
@@ -165,7 +179,7 @@ export class Reconciler {
     const live = await this.comparer.readLive(target.resources, stored);
     // Objects of the inventory that are gone (deleted by someone, or their kind no longer served) leave it.
     const inventory = stored.filter((r) => !(live.has(refKey(r)) && live.get(refKey(r)) === undefined));
-    const compared = await this.comparer.compare(a.app, target.resources, live, (a.ignoreDifferences ?? []) as IgnoreRule[]);
+    const compared = await this.comparer.compare(a.app, target.resources, live, (a.ignoreDifferences ?? []) as IgnoreRule[], parseSyncOptions(syncOptionsOf(a)).options);
     const preview = planSync({ desired: target.resources, live, inventory, prune: false, app: a.app });
     const extraneous = preview.requiresPruning.filter((r) => {
       const l = live.get(refKey(r));
@@ -193,7 +207,10 @@ export class Reconciler {
       case 'retry': {
         const fresh = await this.planned(a, run!, seen);
         if ('problem' in fresh) return this.finishRun(a, target, seen, { ...run!, phase: 'Failed', message: fresh.problem, finishedAt: this.iso() }, { retry: false });
-        const again: OperationRun = { ...run!, attempt: run!.attempt + 1, tasks: fresh.tasks, failing: false, message: '' };
+        // A hook that succeeded in an earlier attempt is not run again (its instance may be deleted by now,
+        // HookSucceeded); SyncFail hooks belong to the attempt that failed and run again if this one fails.
+        const ran = new Map(run!.tasks.filter((t) => t.kind === 'hook' && t.phase !== 'SyncFail' && t.status === 'Succeeded').map((t) => [t.id, t]));
+        const again: OperationRun = { ...run!, attempt: run!.attempt + 1, tasks: fresh.tasks.map((t) => ran.get(t.id) ?? t), failing: false, message: '' };
         delete again.retryAt;
         await this.deps.state.saveRun(a.app, again);
         return this.carryOn(a, target, seen, again);
@@ -235,7 +252,7 @@ export class Reconciler {
     const options = parseSyncOptions([...syncOptionsOf(a), ...run.syncOptions]).options;
     const plan = planRun({
       app: a.app, operationId: run.id, resources: source.resources, hooks: source.hooks, live, inventory: seen.inventory,
-      prune: run.prune, pruneLast: options.pruneLast === true, ...(options.createNamespace ? { createNamespace: a.namespace } : {}),
+      prune: run.prune, pruneConfirmed: a.operation?.id === run.id && a.operation.confirm === true, pruneLast: options.pruneLast === true, ...(options.createNamespace ? { createNamespace: a.namespace } : {}),
       ...(run.resources ? { only: run.resources } : {}),
     });
     if (plan.errors.length) return { problem: plan.errors.map((e) => `${e.ref}: ${e.message}`).join('; ') };
@@ -255,9 +272,14 @@ export class Reconciler {
       now: () => this.iso(),
       log: this.log,
       synced,
+      policy: applyPolicyOf(a.syncPolicy, a.ignoreDifferences, run.syncOptions),
       ...(options.prunePropagationPolicy ? { prunePropagation: ({ foreground: 'Foreground', background: 'Background', orphan: 'Orphan' } as const)[options.prunePropagationPolicy] } : {}),
     });
     if (step.run.phase === 'Running') {
+      // A hook's progress is read by a GET; watching its kind (one informer per kind, started once) brings
+      // the next pass as soon as the hook changes, instead of the recheck timer (about 1 s sooner per hook).
+      await Promise.all(step.run.tasks.filter((t) => t.kind === 'hook' && t.status === 'Running').map((t) => planned.objects.get(t.id)?.target).map((o) =>
+        o ? this.deps.watcher.live(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace).catch(() => undefined) : undefined));
       this.deps.requeue(a.app, WAITING_RECHECK_MS);
       return this.report(a, await this.observe(a, target), [], { ...step.run, message: step.waiting ?? step.run.message });
     }
@@ -286,6 +308,7 @@ export class Reconciler {
     const finishedAt = run.finishedAt ?? this.iso();
     const fromHub = run.initiatedBy !== 'automated';
     await this.deps.state.finish(a.app, fromHub ? { id: run.id, app: a.app, phase: run.phase === 'Succeeded' ? 'Succeeded' : 'Failed', message: run.message, startedAt: run.startedAt, finishedAt } : undefined);
+    this.lastOutcomes.set(a.app, { id: run.id, phase: run.phase === 'Succeeded' ? 'Succeeded' : 'Failed', message: run.message, startedAt: run.startedAt, finishedAt, ...(fromHub ? { result: changeSetOf(run) } : {}) });
     const failed = run.phase !== 'Succeeded';
     if (!run.dryRun) {
       if (!failed) this.lastSynced.set(a.app, run.bundle);
@@ -307,7 +330,7 @@ export class Reconciler {
     const last = this.deps.state.lastFinished(a.app);
     const operationState: AppStatus['operationState'] | undefined = run
       ? { id: run.id, phase: run.phase === 'Terminating' ? 'Terminating' : run.phase, message: run.message, startedAt: run.startedAt, ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}), result: changeSetOf(run) }
-      : last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined;
+      : this.lastOutcomes.get(a.app) ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
     await this.reporter.report(a.app, (children) => buildStatus({
       compared: seen?.compared ?? [],
       requiresPruning: seen?.extraneous ?? [],
@@ -323,9 +346,9 @@ export class Reconciler {
 
   private async delete(a: Assignment): Promise<void> {
     const inventory = this.deps.state.inventory(a.app);
-    const remaining = await deleteApplicationResources(this.deps.kube, a.app, inventory, a.deletion?.propagationPolicy === 'background' ? 'Background' : 'Foreground');
+    const { remaining, waiting } = await deleteApplicationResources(this.deps.kube, a.app, inventory, a.deletion?.propagationPolicy === 'background' ? 'Background' : 'Foreground', a.deletion?.confirmed === true);
     if (remaining.length) {
-      await this.report(a, undefined, [{ type: 'DeletionInProgress', message: `waiting for ${remaining.length} resource(s) to be deleted` }]);
+      await this.report(a, undefined, [{ type: 'DeletionInProgress', message: `waiting for ${remaining.length} resource(s) to be deleted${waiting.length ? `: ${waiting.join('; ')}` : ''}` }]);
       this.deps.requeue(a.app, 1000);
       return;
     }
@@ -345,6 +368,7 @@ export class Reconciler {
     this.fights.forget(app);
     this.lastSynced.delete(app);
     this.lastFailed.delete(app);
+    this.lastOutcomes.delete(app);
   }
 
   private iso(): string {

@@ -7,6 +7,9 @@ describe('classifyFailure', () => {
   const rows: [string, FailureClass][] = [
     ['no matches for kind "Widget" in version "example.com/v1"', 'waiting'],
     ['namespaces "payments" not found', 'waiting'],
+    // The agent's own words when discovery has no such kind (kube.ts), e.g. a CR whose CRD comes later.
+    ['apply Widget/shop/gadget: the server does not serve Widget in example.com/v1', 'waiting'],
+    ['Widget (example.com/v1): the server does not serve this kind', 'waiting'],
     ['Internal error occurred: failed calling webhook "validate.example.com": connection refused', 'waiting'],
     ['Deployment.apps "web" is invalid: spec.template.spec.containers[0].image: Required value', 'stalled'],
     ['422 Unprocessable Entity', 'stalled'],

@@ -23,6 +23,7 @@ const DEFAULT_MAX_MS = 180_000;
 const WAITING = [
   /no matches for kind/i,
   /the server could not find the requested resource/i,
+  /the server does not serve/i,
   /namespaces? "[^"]*" not found/i,
   /failed calling webhook/i,
   /connection refused/i,

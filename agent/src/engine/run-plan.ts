@@ -22,6 +22,8 @@ export interface RunPlanInput {
   live: Map<string, KubeObject | undefined>;
   inventory: ObjectRef[];
   prune: boolean;
+  /** The operation confirms the prunes of Prune=confirm resources. */
+  pruneConfirmed?: boolean;
   pruneLast?: boolean;
   createNamespace?: string;
   /** Only these resources. */
@@ -47,7 +49,7 @@ const KIND_OF: Record<SyncTask['action'], TaskKind> = { apply: 'apply', prune: '
 
 /** Plans a run's tasks. */
 export function planRun(input: RunPlanInput): RunPlan {
-  const plan = planSync({ desired: input.resources, live: input.live, inventory: input.inventory, prune: input.prune, app: input.app, ...(input.createNamespace ? { createNamespace: input.createNamespace } : {}) });
+  const plan = planSync({ desired: input.resources, live: input.live, inventory: input.inventory, prune: input.prune, app: input.app, ...(input.pruneConfirmed ? { pruneConfirmed: true } : {}), ...(input.createNamespace ? { createNamespace: input.createNamespace } : {}) });
   const selected = input.only?.length ? (ref: ObjectRef) => input.only!.some((o) => o.group === ref.group && o.kind === ref.kind && o.name === ref.name && (o.namespace === undefined || o.namespace === (ref.namespace ?? ''))) : undefined;
   const syncTasks = plan.tasks.filter((t) => !selected || t.action === 'create-namespace' || selected(t.ref));
   const lastWave = Math.max(0, ...syncTasks.filter((t) => t.action === 'apply').map((t) => t.wave));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from './objects.ts';
 import {
   COMPARE_OPTIONS_ANNOTATION, HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
-  mergeSyncOptions, parseCompareOptions, parseHook, parseSyncOptions, parseSyncWave, resourceSyncOptions,
+  parseCompareOptions, parseHook, parseSyncOptions, parseSyncWave, resourceSyncOptions,
   type CompareOptions, type HookSpec, type SyncOptions,
 } from './sync-options.ts';
 
@@ -40,10 +40,8 @@ describe('parseSyncOptions', () => {
       assert.equal(parsed.errors.length, errorCount, JSON.stringify(parsed.errors));
     });
   }
-  it('resource options override app options', () => {
-    const app = parseSyncOptions(['ServerSideApply=true', 'CreateNamespace=true']).options;
-    const resource = resourceSyncOptions(annotated({ [SYNC_OPTIONS_ANNOTATION]: 'ServerSideApply=false,Replace=true' }));
-    assert.deepEqual(mergeSyncOptions(app, resource), { serverSideApply: false, createNamespace: true, replace: true });
+  it('resourceSyncOptions reads the annotation', () => {
+    assert.deepEqual(resourceSyncOptions(annotated({ [SYNC_OPTIONS_ANNOTATION]: 'ServerSideApply=false,Replace=true' })), { serverSideApply: false, replace: true });
   });
 });
 

@@ -1,5 +1,6 @@
 // Argo CD's per-resource sync annotations: sync-options (and the app-level syncPolicy.syncOptions list),
 // compare-options, sync-wave, and hook / hook-delete-policy, parsed into typed records with errors.
+// What each sync option does is decided in apply-options.ts (per task) and plan.ts (prunes).
 import type { KubeObject } from './objects.ts';
 
 /** Comma-separated sync options on a resource, e.g. "Prune=false,ServerSideApply=true". */
@@ -102,11 +103,6 @@ export function parseSyncOptions(input: string | readonly string[] | undefined):
     }
   }
   return result;
-}
-
-/** App-level options overlaid by a resource's own (the resource's annotation wins, as in Argo CD). */
-export function mergeSyncOptions(app: SyncOptions, resource: SyncOptions): SyncOptions {
-  return { ...app, ...resource };
 }
 
 /** The sync options a resource's annotation sets (bad entries dropped). */

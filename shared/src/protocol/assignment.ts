@@ -14,6 +14,11 @@ export const OperationSchema = Type.Object({
   resources: Type.Optional(Type.Array(Type.Object({ group: Type.String(), kind: Type.String(), name: Type.String(), namespace: Type.Optional(Type.String()) }))),
   bundle: Type.Optional(Type.String()),
   revision: Type.Optional(Type.String()),
+  /**
+   * The user confirms what Prune=confirm resources wait for (`app sync --prune --confirm`): this
+   * sync prunes them. Without it they are kept, reported as requiring pruning.
+   */
+  confirm: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
 const Globs = Type.Array(Type.String());
@@ -74,7 +79,12 @@ export const AssignmentSchema = Type.Object({
   /** The project's rules and sync windows (absent from an older hub: the agent then trusts the hub's checks). */
   projectLimits: Type.Optional(ProjectLimitsSchema),
   /** Set when the application is being deleted: remove its resources (cascade) or just let go. */
-  deletion: Type.Optional(Type.Object({ cascade: Type.Boolean(), propagationPolicy: Type.Optional(Type.String()) }, { additionalProperties: false })),
+  deletion: Type.Optional(Type.Object({
+    cascade: Type.Boolean(),
+    propagationPolicy: Type.Optional(Type.String()),
+    /** The user confirmed the deletion of Delete=confirm resources; until then the deletion waits for them. */
+    confirmed: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
 /** Hub → agent: the whole assignment set at a revision. */
