@@ -18,6 +18,7 @@ import { missingTool, TOOL_NAMES } from './repo/render/tools.ts';
 import { capabilitiesOf } from './store/clusters.ts';
 import { DEFAULT_REPO_LIMITS } from './repo/repo-limits.ts';
 import { urlPolicyOf } from './repo/url-policy.ts';
+import { remotePolicyOf } from './repo/render/remote-sources.ts';
 import { Poller } from './repo/poller.ts';
 import { buildApi } from './api/server.ts';
 import type { HubContext, HubSettings } from './api/context.ts';
@@ -79,6 +80,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       maxAgentMessageBytes: options.maxAgentMessageBytes ?? MAX_AGENT_MESSAGE_BYTES,
       webhookSecrets: options.webhookSecrets ?? {},
       repoAllowList: options.repoAllowList ?? [],
+      remoteSources: options.remoteSources ?? [],
       repoMaxFetchBytes: options.repoMaxFetchBytes ?? DEFAULT_REPO_LIMITS.maxFetchBytes,
       repoMaxFileBytes: options.repoMaxFileBytes ?? DEFAULT_REPO_LIMITS.maxFileBytes,
       repoMaxBundleBytes: options.repoMaxBundleBytes ?? DEFAULT_REPO_LIMITS.maxBundleBytes,
@@ -94,7 +96,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       policy: urlPolicyOf(settings.repoAllowList),
       limits: { maxFetchBytes: settings.repoMaxFetchBytes, maxFileBytes: settings.repoMaxFileBytes, maxBundleBytes: settings.repoMaxBundleBytes },
       // A tool may print twice the bundle limit (YAML is wordier than the JSON a bundle is measured in).
-      render: { kustomizeBuildOptions: settings.kustomizeBuildOptions, bounds: { timeoutMs: settings.renderTimeoutMs, maxOutputBytes: 2 * settings.repoMaxBundleBytes } },
+      render: {
+        kustomizeBuildOptions: settings.kustomizeBuildOptions, bounds: { timeoutMs: settings.renderTimeoutMs, maxOutputBytes: 2 * settings.repoMaxBundleBytes },
+        // Remote value files and Kustomize bases (render/remote-sources.ts): only with hosts listed.
+        ...(settings.remoteSources.length ? { remoteSources: { policy: remotePolicyOf(settings.remoteSources), maxFileBytes: settings.repoMaxFileBytes } } : {}),
+      },
       capabilitiesOf: (clusterId) => capabilitiesOf(database.pool, clusterId),
     });
     log.info({ tools: repo.tools, kustomizeBuildOptions: settings.kustomizeBuildOptions }, 'render tools');

@@ -15,6 +15,7 @@ const USAGE = `usage: flotilla-hub [--listen 127.0.0.1:8080] [--data-dir DIR] [-
   FLOTILLA_WEBHOOK_SECRET=…    verify Git webhooks (GitHub/Gitea HMAC, GitLab token) with it
   FLOTILLA_SECRET_KEY=…        base64 32-byte key for credentials at rest (else generated in the data dir)
   FLOTILLA_REPO_ALLOW=…        fetch repositories only from these host globs and CIDRs (comma-separated)
+  FLOTILLA_REMOTE_SOURCES=…    allow Helm value-file URLs and remote Kustomize bases from these host globs and CIDRs (default: refused)
   FLOTILLA_KUSTOMIZE_BUILD_OPTIONS=…  extra \`kustomize build\` arguments for every app (Argo CD's kustomize.buildOptions)
   FLOTILLA_HELM, FLOTILLA_KUSTOMIZE, FLOTILLA_JSONNET=…  the render tools (else the tool cache, else PATH)
   FLOTILLA_KUSTOMIZE_PATHS=v4.5.7=/path,…  more kustomize binaries by version (spec.source.kustomize.version)
@@ -72,6 +73,7 @@ try {
     heartbeatIntervalMs: seconds('--heartbeat-interval', parsed.values['heartbeat-interval']),
     webhookSecrets: secret ? { github: secret, gitlab: secret, gitea: secret, bitbucketServer: secret } : {},
     repoAllowList: (process.env.FLOTILLA_REPO_ALLOW ?? '').split(/[\s,]+/).filter((e) => e !== ''),
+    remoteSources: (process.env.FLOTILLA_REMOTE_SOURCES ?? '').split(/[\s,]+/).filter((e) => e !== ''),
     trustProxy: trustProxy.value,
     kustomizeBuildOptions: (process.env.FLOTILLA_KUSTOMIZE_BUILD_OPTIONS ?? '').split(/\s+/).filter((e) => e !== ''),
     ...(process.env.FLOTILLA_RENDER_TIMEOUT ? { renderTimeoutMs: seconds('FLOTILLA_RENDER_TIMEOUT', process.env.FLOTILLA_RENDER_TIMEOUT) } : {}),

@@ -165,8 +165,8 @@ describe('multi-source applications', () => {
       assert.equal((await runCli(config, ['login', t.hub.url, '--username', 'admin', '--password', readInitialPassword(t.dataDir)!])).code, 0);
       const shown = await runCli(config, ['app', 'history', 'layered']);
       assert.equal(shown.code, 0, shown.stderr);
-      assert.match(shown.stdout, new RegExp(`SOURCE  ${git.url}/charts.git \\(path chart\\)\\nID +DATE +REVISION\\n${entry.id} +\\S+ +HEAD \\(${chartCommit.slice(0, 7)}\\)`));
-      assert.match(shown.stdout, new RegExp(`SOURCE  ${git.url}/values.git \\(ref values\\)\\nID +DATE +REVISION\\n${entry.id} +\\S+ +HEAD \\(${valuesCommit.slice(0, 7)}\\)`));
+      assert.match(shown.stdout, new RegExp(`SOURCE  ${git.url}/charts.git \\(path chart\\)\\nID +DATE +REVISION +INITIATED BY\\n${entry.id} +\\S+ +HEAD \\(${chartCommit.slice(0, 7)}\\)`));
+      assert.match(shown.stdout, new RegExp(`SOURCE  ${git.url}/values.git \\(ref values\\)\\nID +DATE +REVISION +INITIATED BY\\n${entry.id} +\\S+ +HEAD \\(${valuesCommit.slice(0, 7)}\\)`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,6 +21,8 @@ export interface HubSettings {
   webhookSecrets: { github?: string; gitlab?: string; gitea?: string; bitbucketServer?: string };
   /** Host globs and CIDRs repositories may be fetched from (FLOTILLA_REPO_ALLOW); empty: any host but link-local and metadata addresses. */
   repoAllowList: string[];
+  /** Host globs and CIDRs remote Helm value files and Kustomize bases may come from (FLOTILLA_REMOTE_SOURCES); empty: refused. */
+  remoteSources: string[];
   /** Bytes one repository fetch may download, one manifest file may hold, one rendered bundle may take (repo/repo-limits.ts). */
   repoMaxFetchBytes: number;
   repoMaxFileBytes: number;

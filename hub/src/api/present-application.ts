@@ -71,7 +71,8 @@ export function presentHistoryEntry(entry: HistoryEntry) {
     ...(entry.sources ? { sources: entry.sources } : {}),
     deployedAt: entry.deployedAt.toISOString(),
     ...(entry.deployStartedAt ? { deployStartedAt: entry.deployStartedAt.toISOString() } : {}),
-    ...(entry.initiatedBy ? { initiatedBy: { username: entry.initiatedBy } } : {}),
+    // Argo CD's OperationInitiator: a user's name, or `automated: true` for the automated sync policy.
+    ...(entry.automated ? { initiatedBy: { automated: true } } : entry.initiatedBy ? { initiatedBy: { username: entry.initiatedBy } } : {}),
     bundle: entry.bundleKey ?? undefined,
   };
 }

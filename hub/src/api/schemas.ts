@@ -50,10 +50,30 @@ export const RepositoryCreateBody = Type.Object({
   upsert: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
+/** One resource of a selective sync: argocd's `GROUP:KIND:NAME` / `GROUP:KIND:NAMESPACE/NAME`, or the object. */
+export const SyncResourceSchema = Type.Union([
+  Type.String({ maxLength: 1024 }),
+  Type.Object({
+    group: Type.String({ maxLength: 253 }),
+    kind: Type.String({ maxLength: 253 }),
+    name: Type.String({ maxLength: 253 }),
+    namespace: Type.Optional(Type.String({ maxLength: 253 })),
+  }, { additionalProperties: false }),
+]);
+
 /** Starting a sync. */
 export const SyncBody = Type.Object({
   prune: Type.Optional(Type.Boolean()),
   dryRun: Type.Optional(Type.Boolean()),
-  revision: Type.Optional(Type.String()),
-  syncOptions: Type.Optional(Type.Array(Type.String())),
+  revision: Type.Optional(Type.String({ maxLength: 255, description: 'a branch, tag or commit (a chart version for a chart source): the hub renders it; the target stays' })),
+  resources: Type.Optional(Type.Array(SyncResourceSchema, { maxItems: 1000, description: 'sync only these resources' })),
+  syncOptions: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 64 })),
+  force: Type.Optional(Type.Boolean({ description: 'adds the sync option Force=true' })),
+}, { additionalProperties: false });
+
+/** Rolling back to a history entry (the previous one without an id). */
+export const RollbackBody = Type.Object({
+  id: Type.Optional(Type.Integer({ minimum: 0 })),
+  prune: Type.Optional(Type.Boolean()),
+  dryRun: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });

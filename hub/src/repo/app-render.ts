@@ -207,6 +207,18 @@ export class AppRender {
   }
 }
 
+/**
+ * The application with `revision` as the targetRevision of its source (the first of `spec.sources`),
+ * for rendering another revision than its target (`app sync --revision`, pure); the stored
+ * application is not changed.
+ */
+export function atRevision(app: ApplicationRecord, revision: string): ApplicationRecord {
+  const spec = app.spec.sources?.length
+    ? { ...app.spec, sources: app.spec.sources.map((s, i) => (i === 0 ? { ...s, targetRevision: revision } : s)) }
+    : { ...app.spec, source: { ...primarySource(app.spec), targetRevision: revision } };
+  return { ...app, spec };
+}
+
 /** Why a source cannot be rendered yet, or undefined when it can. */
 export function unsupportedSource(app: ApplicationRecord): string | undefined {
   const sources = app.spec.sources ?? [];

@@ -55,7 +55,10 @@ export async function fetchCommit(http: HttpClient, gitdir: string, url: string,
     await git.fetch({ ...common, ref, remoteRef: ref, singleBranch: true, depth: 1 });
   }
   if (!(await hasCommit(gitdir, commit))) {
-    await git.fetch({ ...common, singleBranch: false });
+    // A commit behind a branch tip (an older revision): the cache is shallow (depth-1 fetches), so
+    // deepen it fully, as `git fetch --unshallow` does (deepen 2^31-1); a plain fetch would stop at
+    // the shallow boundary and never bring the commit.
+    await git.fetch({ ...common, singleBranch: false, depth: 0x7fffffff });
   }
   if (!(await hasCommit(gitdir, commit))) throw new Error(`commit ${commit} is not in the repository`);
 }

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { bundleViolations } from '@flotilla/shared';
-import { getApplication, recordRender, type ApplicationRecord } from '../store/applications.ts';
+import { getApplication, isHubApplication, recordRender, type ApplicationRecord } from '../store/applications.ts';
 import { assignmentOf, limitsOfApplication, recordAssignment } from '../store/assignments.ts';
 import { bundleByKey } from '../store/bundles.ts';
 import type { Queryable } from '../store/db.ts';
@@ -36,6 +36,9 @@ export async function recordOutcome(pool: pg.Pool, log: Logger, name: string, re
 
 /** A rendered bundle held against the application's project: a failure naming the rules it breaks, else as it was. */
 async function projectChecked(db: Queryable, secrets: SecretBox, app: ApplicationRecord, outcome: Extract<RenderOutcome, { ok: true }>): Promise<RenderOutcome> {
+  // An app of apps' parent deploys to the hub, not to a cluster: each child it renders is checked
+  // against its own project as the API checks one (app-of-apps.ts, toWrite).
+  if (isHubApplication(app)) return outcome;
   const limits = await limitsOfApplication(db, app.name);
   if (!limits) return outcome;
   const bundle = await bundleByKey(db, secrets, outcome.bundleKey);

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { getApplication, primarySource, type ApplicationRecord } from '../store/applications.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { reconcileAfterRender } from '../controllers/app-of-apps.ts';
-import { AppRender } from './app-render.ts';
+import { AppRender, atRevision } from './app-render.ts';
 import { boundedEach } from './bounded-each.ts';
 import { describeFetchError, isGuard } from './fetch-error.ts';
 import type { GitAuth, RemoteRef } from './git.ts';
@@ -97,7 +97,8 @@ export class RepoService {
       ...options.render,
       concurrency: this.concurrency,
     });
-    this.lookup = new SourceLookup({ cacheDir: options.cacheDir, http: this.http, limits, access: this.access, locks: new RepoLocks(), onListRefs: () => this.stats.lsRemote++ });
+    this.lookup = new SourceLookup({ cacheDir: options.cacheDir, http: this.http, limits, access: this.access, locks: new RepoLocks(), onListRefs: () => this.stats.lsRemote++,
+      ...(options.render?.remoteSources ? { remoteSources: options.render.remoteSources } : {}) });
     this.apps = new AppRender({
       pool: options.pool, secrets: options.secrets, log: options.log, limits, renderer: this.renderer, lookup: this.lookup, access: this.access, stats: this.stats,
       ...(options.capabilitiesOf ? { capabilitiesOf: options.capabilitiesOf } : {}),
@@ -145,6 +146,19 @@ export class RepoService {
     }));
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * Renders one application at `revision` (its source's, or its first source's) WITHOUT changing
+   * its target: the bundle is stored like any render's and its key answered, for an operation to
+   * carry (`app sync --revision`). Nothing is recorded on the application.
+   */
+  async renderAtRevision(app: ApplicationRecord, revision: string): Promise<RenderOutcome> {
+    const pinned = atRevision(app, revision);
+    const sources = pinned.spec.sources?.length ? pinned.spec.sources : [primarySource(pinned.spec)];
+    const listed = await this.list(sources[0]!.repoURL, sources.every((s) => s.chart !== undefined));
+    if (listed.error !== undefined) return { ok: false, type: 'ComparisonError', message: listed.error };
+    return this.apps.render(pinned, listed.refs, listed.auth, false);
   }
 
   /** Checks the policy for the repository and lists its refs (a Helm repository or OCI registry has none). */

@@ -14,6 +14,8 @@ import { FetchBudget, type RepoLimits } from './repo-limits.ts';
 import type { RepoLocks } from './repo-locks.ts';
 import type { RenderFailure } from './render-outcome.ts';
 import { redactRepoUrl } from './url-userinfo.ts';
+import { isRemoteInput, remoteInputOid } from './render/remote-files.ts';
+import type { RemoteSources } from './render/remote-sources.ts';
 
 /** The destination facts a render reads. */
 export type Facts = { appName: string; namespace: string; project: string; capabilities: ClusterCapabilities };
@@ -42,6 +44,8 @@ export interface SourceLookupOptions {
   locks: RepoLocks;
   /** Counts each ls-remote. */
   onListRefs: () => void;
+  /** FLOTILLA_REMOTE_SOURCES, for keying remote value files by their content (absent: a render that read one is never reused). */
+  remoteSources?: RemoteSources;
 }
 
 /** Fetches sources and reads the bare caches. */
@@ -99,6 +103,8 @@ export class SourceLookup {
   /** The object ids, at the render's commits, of the paths a render read (`$ref/…` in that source's repository). */
   oidsOf(inputs: string[], tree: CommitTree | undefined, refs: Record<string, CommitTree>, revision: string): Promise<(string | null)[]> {
     return Promise.all(inputs.map(async (input) => {
+      // A remote value file is keyed by its content, fetched now (render/remote-files.ts).
+      if (isRemoteInput(input)) return remoteInputOid(input, this.options.remoteSources, 30_000);
       if (!tree) return input === 'version' ? revision : null;
       // `$values/envs/prod.yaml`: the file envs/prod.yaml of the source whose ref is `values`.
       const [name, ...rest] = input.split('/');

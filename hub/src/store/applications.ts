@@ -66,6 +66,8 @@ export interface PendingOperation {
   prune?: boolean;
   dryRun?: boolean;
   syncOptions?: string[];
+  /** A selective sync's resources (`app sync --resource`). */
+  resources?: { group: string; kind: string; name: string; namespace?: string }[];
   revision?: string;
   bundle?: string;
 }

@@ -1,13 +1,15 @@
 // Applications (Argo CD Application objects, YAML or JSON): create, update, get, list, delete,
-// sync, refresh, resource tree and events. Writes that change what a cluster must run bump its
+// sync (of another revision, of selected resources), rollback, terminate of the running
+// operation, refresh, resource tree and events. Operation requests are decided in
+// operation-request.ts (Argo CD's refusals, in its words) and queued by queue-operation.ts. Writes that change what a cluster must run bump its
 // revision in the same transaction, so its agent hears of them.
 import type { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { FlotillaError, alreadyExists, notFound } from '@flotilla/shared';
+import { FlotillaError, alreadyExists, invalidInput, notFound } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
 import { withTransaction } from '../../store/db.ts';
-import { getApplication, insertApplication, isHubApplication, listApplications, setOperation, type PendingOperation } from '../../store/applications.ts';
+import { getApplication, insertApplication, isHubApplication, listApplications, type ApplicationRecord } from '../../store/applications.ts';
 import { deleteApplication, hubStatusOf, syncHubApplication } from '../../controllers/app-of-apps.ts';
 import { assignmentOf, recordAssignment } from '../../store/assignments.ts';
 import { connectionState, getCluster } from '../../store/clusters.ts';
@@ -19,7 +21,9 @@ import { permittedItems } from '../rbac.ts';
 import { historyOf } from '../../store/sync-history.ts';
 import { getProject } from '../../store/projects.ts';
 import { manualSyncRefusal, syncWindowStatus, windowTargetOf } from '../sync-window-state.ts';
-import { NameParams, SyncBody, errorResponses } from '../schemas.ts';
+import { NameParams, RollbackBody, SyncBody, errorResponses } from '../schemas.ts';
+import { NOTHING_TO_TERMINATE, autoSyncRevisionRefusal, isOtherRevision, parseResources, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from '../operation-request.ts';
+import { queueOperation } from '../queue-operation.ts';
 
 const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: Type.Optional(Type.String()) });
 const CreateQuery = Type.Object({ upsert: Type.Optional(Type.Boolean()) });
@@ -42,6 +46,22 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     if (isHubApplication(record)) return presentApplication(record, undefined, await hubStatusOf(ctx.pool, ctx.secrets, record), history, await windowsOf());
     const cluster = await getCluster(ctx.pool, record.clusterName!);
     return presentApplication(record, cluster && connectionState(cluster, new Date(), unknownAfter), undefined, history, await windowsOf(cluster?.serverUrl));
+  };
+
+  // A sync window of the project may refuse a manual sync (issue 16): 409 naming the window.
+  const refuseInWindow = async (target: ApplicationRecord, account: string) => {
+    const cluster = target.clusterName ? await getCluster(ctx.pool, target.clusterName) : undefined;
+    const refusal = manualSyncRefusal((await getProject(ctx.pool, target.project))?.spec ?? {}, windowTargetOf(target, cluster?.serverUrl), new Date());
+    if (!refusal) return;
+    await recordAudit(ctx.pool, { actor: account, action: 'sync', resource: 'applications', object: target.name, detail: { refused: refusal } });
+    throw new FlotillaError('FLT_ERR_CONFLICT', `sync of application "${target.name}" refused by project "${target.project}": ${refusal}`);
+  };
+
+  // `app sync --revision`: that revision rendered into a bundle (the target is not touched); a revision that does not resolve or render is a 400 naming it.
+  const renderRevision = async (target: ApplicationRecord, revision: string) => {
+    const outcome = await ctx.repo.renderAtRevision(target, revision);
+    if (!outcome.ok) throw invalidInput(`cannot sync application "${target.name}" to revision "${revision}": ${outcome.message}`, [{ path: 'revision', message: outcome.message }]);
+    return { bundle: outcome.bundleKey, revision: outcome.commit };
   };
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/', {
@@ -110,49 +130,91 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
 
   app.post<{ Params: Static<typeof NameParams>; Body: Static<typeof SyncBody> | undefined }>('/:name/sync', {
     config: { rbac: { resource: 'applications', action: 'sync' } },
-    schema: { summary: 'Start a sync operation (run once by the agent)', tags: ['applications'], params: NameParams, body: Type.Optional(SyncBody), response: errorResponses },
+    schema: { summary: 'Start a sync operation (run once by the agent); with revision, the hub renders that revision and the operation carries its bundle', tags: ['applications'], params: NameParams, body: Type.Optional(SyncBody), response: errorResponses },
   }, async (request) => {
     const body = request.body ?? {};
-    const operation: PendingOperation = {
-      id: randomUUID(),
-      kind: 'sync',
-      initiatedBy: request.account,
-      ...(body.prune !== undefined ? { prune: body.prune } : {}),
-      ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
-      ...(body.syncOptions ? { syncOptions: body.syncOptions } : {}),
-      ...(body.revision ? { revision: body.revision } : {}),
-    };
     const target = await getApplication(ctx.pool, request.params.name);
     if (!target) throw notFound('application', request.params.name);
-    // A sync window of the project may refuse a manual sync (issue 16): 409 naming the window.
-    const cluster = target.clusterName ? await getCluster(ctx.pool, target.clusterName) : undefined;
-    const refusal = manualSyncRefusal((await getProject(ctx.pool, target.project))?.spec ?? {}, windowTargetOf(target, cluster?.serverUrl), new Date());
-    if (refusal) {
-      await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { refused: refusal } });
-      throw new FlotillaError('FLT_ERR_CONFLICT', `sync of application "${target.name}" refused by project "${target.project}": ${refusal}`);
-    }
+    await refuseInWindow(target, request.account);
+    const parsed = parseResources(body.resources ?? []);
+    if ('errors' in parsed) throw invalidInput(`invalid resources: ${parsed.errors.join('; ')}`, parsed.errors.map((message) => ({ path: 'resources', message })));
+    // Argo CD refuses a sync to another revision while automated sync is on (it would sync back at once).
+    const autoRefusal = autoSyncRevisionRefusal(target.spec, body.revision, body.dryRun ?? false);
+    if (autoRefusal) throw new FlotillaError('FLT_ERR_CONFLICT', autoRefusal);
+    const id = randomUUID();
     if (isHubApplication(target)) {
+      if (isOtherRevision(target.spec, body.revision) || parsed.resources.length) throw invalidInput(`application "${target.name}" is applied by the hub (app of apps): a sync of another revision or of selected resources is not supported for it`);
       // No agent: the hub renders the parent now and applies its children itself (app of apps).
       await ctx.repo.refresh([target]);
-      const done = await syncHubApplication(ctx, target.name, { id: operation.id, initiatedBy: request.account, ...(body.prune !== undefined ? { prune: body.prune } : {}), ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}) });
-      await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: operation.id, phase: done.phase } });
+      const done = await syncHubApplication(ctx, target.name, { id, initiatedBy: request.account, ...(body.prune !== undefined ? { prune: body.prune } : {}), ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}) });
+      await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: id, phase: done.phase } });
       ctx.refreshInBackground(done.refresh);
       // A later sync wave waits for this one: the operation stays Running and carries on from here.
       if (done.waiting) ctx.recheckParent(target.name);
-      return { operation, application: await present(target.name) };
+      return { operation: { id, kind: 'sync', initiatedBy: request.account }, application: await present(target.name) };
     }
-    await withTransaction(ctx.pool, async (db) => {
-      const current = await getApplication(db, request.params.name, { forUpdate: true });
-      if (!current) throw notFound('application', request.params.name);
-      if (current.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', `application "${current.name}" is being deleted`);
-      if (current.operation) throw new FlotillaError('FLT_ERR_CONFLICT', `another operation (${current.operation.kind} ${current.operation.id}) is already in progress`);
-      await setOperation(db, current.name, operation);
-      await db.query('INSERT INTO operations (id, app_name, kind, spec, initiated_by) VALUES ($1, $2, $3, $4, $5)', [operation.id, current.name, operation.kind, operation, request.account]);
-      await recordAssignment(db, current.clusterId, current.name, assignmentOf({ ...current, operation }));
-    });
-    await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: request.params.name, detail: { operation: operation.id } });
-    return { operation, application: await present(request.params.name) };
+    // Another revision: rendered now (the target stays as it is), its bundle travels on the operation.
+    const pinned = isOtherRevision(target.spec, body.revision) ? await renderRevision(target, body.revision) : undefined;
+    const syncOptions = syncOptionsOf(body.syncOptions, body.force);
+    const operation = await queueOperation(ctx.pool, target.name, () => ({
+      operation: {
+        id, kind: 'sync', initiatedBy: request.account,
+        ...(body.prune !== undefined ? { prune: body.prune } : {}),
+        ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
+        ...(syncOptions ? { syncOptions } : {}),
+        ...(parsed.resources.length ? { resources: parsed.resources } : {}),
+        ...(pinned ? { bundle: pinned.bundle, revision: pinned.revision } : {}),
+      },
+    }));
+    await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: id, ...(pinned ? { revision: pinned.revision } : {}) } });
+    return { operation, application: await present(target.name) };
   });
+
+  app.post<{ Params: Static<typeof NameParams>; Body: Static<typeof RollbackBody> | undefined }>('/:name/rollback', {
+    config: { rbac: { resource: 'applications', action: 'sync' } },
+    schema: { summary: "Roll back to a history entry (the previous one without an id): an operation that re-applies that entry's bundle; refused while automated sync is on, as Argo CD does", tags: ['applications'], params: NameParams, body: Type.Optional(RollbackBody), response: errorResponses },
+  }, async (request) => {
+    const body = request.body ?? {};
+    const target = await getApplication(ctx.pool, request.params.name);
+    if (!target) throw notFound('application', request.params.name);
+    if (target.deletion) throw new FlotillaError('FLT_ERR_CONFLICT', 'application is deleting');
+    const refusal = rollbackRefusal(target.spec);
+    if (refusal) throw new FlotillaError('FLT_ERR_CONFLICT', refusal);
+    if (isHubApplication(target)) throw invalidInput(`application "${target.name}" is applied by the hub (app of apps): rollback is not supported for it`);
+    const entry = rollbackTarget(target.name, (await historyOf(ctx.pool, [target.name])).get(target.name) ?? [], body.id);
+    if ('error' in entry) throw invalidInput(entry.error, [{ path: 'id', message: entry.error }]);
+    if (!entry.bundleKey) throw invalidInput(`history entry ${entry.id} of application ${target.name} names no bundle: sync to revision instead`, [{ path: 'id', message: 'names no bundle' }]);
+    await refuseInWindow(target, request.account);
+    const operation = await queueOperation(ctx.pool, target.name, () => ({
+      operation: {
+        id: randomUUID(), kind: 'rollback', initiatedBy: request.account, bundle: entry.bundleKey!,
+        ...(entry.revision ? { revision: entry.revision } : {}),
+        ...(body.prune !== undefined ? { prune: body.prune } : {}),
+        ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
+      },
+      extra: { historyId: entry.id },
+    }));
+    await recordAudit(ctx.pool, { actor: request.account, action: 'rollback', resource: 'applications', object: target.name, detail: { operation: operation.id, historyId: entry.id } });
+    return { operation, application: await present(target.name) };
+  });
+
+  const terminate = async (name: string, account: string) => {
+    const found = await getApplication(ctx.pool, name);
+    if (!found) throw notFound('application', name);
+    if (isHubApplication(found)) throw invalidInput(`application "${name}" is applied by the hub (app of apps): terminating its operation is not supported`);
+    const operation = await queueOperation(ctx.pool, name, (current) => {
+      if (current.operation?.kind === 'terminate') throw new FlotillaError('FLT_ERR_CONFLICT', `the operation of application "${name}" is being terminated already (${current.operation.id})`);
+      const reported = (current.status?.status as { operationState?: { id: string; phase: string } } | undefined)?.operationState;
+      const running = runningOperation(current.operation, reported);
+      if (!running) throw new FlotillaError('FLT_ERR_CONFLICT', NOTHING_TO_TERMINATE);
+      return { operation: { id: randomUUID(), kind: 'terminate', initiatedBy: account }, extra: { terminates: running } };
+    }, { replaces: true });
+    await recordAudit(ctx.pool, { actor: account, action: 'terminate', resource: 'applications', object: name, detail: { operation: operation.id } });
+    return { operation, application: await present(name) };
+  };
+  const terminateSchema = { summary: 'Terminate the running operation (sent to the agent as an operation of kind terminate); 409 when none runs', tags: ['applications'], params: NameParams, response: errorResponses };
+  app.post<{ Params: Static<typeof NameParams> }>('/:name/operation/terminate', { config: { rbac: { resource: 'applications', action: 'sync' } }, schema: terminateSchema }, async (request) => terminate(request.params.name, request.account));
+  app.delete<{ Params: Static<typeof NameParams> }>('/:name/operation', { config: { rbac: { resource: 'applications', action: 'sync' } }, schema: { ...terminateSchema, summary: "Terminate the running operation (Argo CD's DELETE …/operation)" } }, async (request) => terminate(request.params.name, request.account));
 
   app.post<{ Params: Static<typeof NameParams>; Querystring: Static<typeof RefreshQuery> }>('/:name/refresh', {
     config: { rbac: { resource: 'applications', action: 'get' } },

@@ -35,6 +35,13 @@ describe('renderHistory', () => {
       `4   ${at}  main (bbbbbbb)`,
       '',
     ].join('\n')],
+    ['who started each sync: a user, or the automated sync policy', [{ ...single(7, a), initiatedBy: { username: 'admin' } }, { ...single(8, b), initiatedBy: { automated: true } }], [
+      'SOURCE  https://git/app.git (path web)',
+      'ID  DATE                      REVISION        INITIATED BY',
+      `7   ${at}  main (aaaaaaa)  admin`,
+      `8   ${at}  main (bbbbbbb)  automated`,
+      '',
+    ].join('\n')],
     ['a chart version is its own revision', [{ id: 5, revision: '1.2.0', revisions: ['1.2.0'], sources: [{ repoURL: 'https://charts', chart: 'web', targetRevision: '1.2.0' }], deployedAt: at }], [
       'SOURCE  https://charts (chart web)',
       'ID  DATE                      REVISION',

@@ -29,7 +29,7 @@ async function diffApplication(client: ApiClient, name: string, exitCode: boolea
 }
 
 /** Progress on stdout: on a terminal one line rewritten in place, otherwise one line per change. */
-class Progress {
+export class Progress {
   readonly #out: NodeJS.WriteStream;
   #last = '';
   #open = false;

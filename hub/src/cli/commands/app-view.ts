@@ -2,6 +2,7 @@
 // Application built from flags, and splitting a manifest file into one body per Application.
 import { parseAllDocuments, stringify } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { describeOperation, type OperationStateView } from './app-operation-view.ts';
 import { formatConditions, formatSyncPolicy, renderKeyValues, renderTable, shortRevision, type Column, type OutputFormat } from '../output.ts';
 
 interface SourceView { repoURL?: string; path?: string; chart?: string; targetRevision?: string }
@@ -33,7 +34,7 @@ export interface ApplicationView {
     health: { status: string; message?: string };
     resources: ResourceView[];
     conditions: { type: string; message: string }[];
-    operationState?: { id: string; phase: string; message?: string };
+    operationState?: OperationStateView;
     cluster: { name: string; connectionState?: { status: string; message: string } };
     syncWindow?: { syncAllowed: boolean; manualSyncAllowed: boolean; message: string };
   };
@@ -85,10 +86,11 @@ export function describeApplication(a: ApplicationView, format: OutputFormat = '
   const windows = a.status.syncWindow;
   if (windows) pairs.push(['Sync Window', `${windows.syncAllowed ? 'Sync Allowed' : 'Sync Denied'}${!windows.syncAllowed && windows.manualSyncAllowed ? ' (manual syncs allowed)' : ''}: ${windows.message}`]);
   pairs.push(['Health Status', a.status.health.status + (a.status.health.message ? ` (${a.status.health.message})` : '')]);
-  if (a.operation) pairs.push(['Operation', `${a.operation.kind} ${a.operation.id} (pending)`]);
-  else if (a.status.operationState) pairs.push(['Operation', `${a.status.operationState.id} ${a.status.operationState.phase}${a.status.operationState.message ? `: ${a.status.operationState.message}` : ''}`]);
   if (a.metadata.deletionTimestamp) pairs.push(['Deleting', `since ${a.metadata.deletionTimestamp}`]);
   let text = renderKeyValues(pairs);
+  // The pending or last operation: phase and message, per-wave timings and per-resource results.
+  const operation = describeOperation(a);
+  if (operation) text += '\n' + operation;
   if (a.status.conditions.length) text += '\n' + renderTable(['condition', 'message'], a.status.conditions.map((c) => [c.type, c.message]));
   if (a.status.resources.length) {
     const wide = format === 'wide';

@@ -1,12 +1,14 @@
 // `flotilla app ...`: create applications (from Argo CD Application YAML/JSON files or from flags),
-// list, get, delete, sync and refresh them; diff and wait live in app-state.ts. The hub validates every Application it is sent.
+// list, get, delete, sync and refresh them; diff and wait live in app-state.ts, history in
+// app-history.ts, rollback and terminate-op in app-operation.ts. The hub validates every Application it is sent.
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ApiError, type ApiClient } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
-import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, print, readStdin } from '../kit.ts';
+import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, parseNonNegativeInt, print, readStdin } from '../kit.ts';
 import { renderList, renderObject, shortRevision } from '../output.ts';
 import { registerAppHistory } from './app-history.ts';
+import { registerAppOperations, waitForOperation } from './app-operation.ts';
 import { registerAppState } from './app-state.ts';
 import { applicationColumns, buildApplication, describeApplication, splitManifests, type ApplicationView, type CreateFlags } from './app-view.ts';
 
@@ -46,7 +48,20 @@ function conditionLines(a: ApplicationView): string[] {
   return a.status.conditions.map((c) => `  ${c.type}: ${c.message}`);
 }
 
-/** Adds `app create|list|get|diff|wait|history|delete|sync|refresh`. */
+/** The flags of `app sync`. */
+interface SyncFlags {
+  prune?: boolean;
+  dryRun?: boolean;
+  revision?: string;
+  resource?: string[];
+  force?: boolean;
+  syncOption?: string[];
+  wait?: boolean;
+  timeout: number;
+  output?: 'json' | 'yaml';
+}
+
+/** Adds `app create|list|get|diff|wait|history|rollback|terminate-op|delete|sync|refresh`. */
 export function registerApp(program: Command): void {
   const app = program.command('app').description('manage applications (Argo CD Application objects)');
 
@@ -109,6 +124,7 @@ export function registerApp(program: Command): void {
 
   registerAppState(app);
   registerAppHistory(app);
+  registerAppOperations(app);
 
   app
     .command('delete')
@@ -128,18 +144,29 @@ export function registerApp(program: Command): void {
 
   app
     .command('sync')
-    .description('ask the agent to sync an application now; prints the operation id')
+    .description('ask the agent to sync an application now; prints the operation id (with --wait, its progress and outcome)')
     .argument('<name>', 'application name')
     .option('--prune', 'delete resources no longer in Git')
     .option('--dry-run', 'only check what would change')
-    .option('--revision <revision>', 'sync to this revision instead of the target')
-    .option('--sync-option <option>', 'a sync option for this sync (repeatable)', collect)
+    .option('--revision <revision>', 'sync to this revision (branch, tag, commit) instead of the target: the hub renders it, the target stays')
+    .option('--resource <GROUP:KIND:NAME>', 'sync only this resource; GROUP:KIND:NAMESPACE/NAME for a namespaced one (repeatable)', collect)
+    .option('--force', 'delete and re-create resources that cannot be changed in place (sync option Force=true)')
+    .option('--sync-option <option>', 'a sync option for this sync, such as Replace=true (repeatable)', collect)
+    .option('--wait', 'wait for the operation to finish, printing its phase and message as they change')
+    .option('--timeout <seconds>', 'with --wait: give up after this many seconds (0: never)', parseNonNegativeInt, 300)
     .addOption(outputOption(['json', 'yaml']))
-    .action(async (name: string, opts: { prune?: boolean; dryRun?: boolean; revision?: string; syncOption?: string[]; output?: 'json' | 'yaml' }, cmd: Command) => {
-      const body = { ...(opts.prune ? { prune: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.revision ? { revision: opts.revision } : {}), ...(opts.syncOption ? { syncOptions: opts.syncOption } : {}) };
-      const answer = await clientOf(cmd).request<{ operation: { id: string }; application: ApplicationView }>('POST', `${path(name)}/sync`, { body });
+    .action(async (name: string, opts: SyncFlags, cmd: Command) => {
+      const body = {
+        ...(opts.prune ? { prune: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.revision ? { revision: opts.revision } : {}),
+        ...(opts.resource ? { resources: opts.resource } : {}), ...(opts.syncOption ? { syncOptions: opts.syncOption } : {}), ...(opts.force ? { force: true } : {}),
+      };
+      const client = clientOf(cmd);
+      const answer = await client.request<{ operation: { id: string; revision?: string }; application: ApplicationView }>('POST', `${path(name)}/sync`, { body });
       if (opts.output) return print(renderObject(answer.body, opts.output));
-      print(`application ${name}: sync operation ${answer.body.operation.id} requested${opts.dryRun ? ' (dry run)' : ''}`);
+      const op = answer.body.operation;
+      const what = [op.revision ? `revision ${shortRevision(op.revision)}` : '', opts.resource ? `${opts.resource.length} resource(s)` : '', opts.dryRun ? 'dry run' : ''].filter(Boolean).join(', ');
+      print(`application ${name}: sync operation ${op.id} requested${what ? ` (${what})` : ''}`);
+      if (opts.wait) await waitForOperation(client, name, op.id, opts.timeout);
     });
 
   app

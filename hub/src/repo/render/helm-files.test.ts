@@ -22,7 +22,7 @@ describe('placeFile', () => {
     ['$values/../../x.yaml', 'charts/web', /is outside the repository of the source with ref "values"/],
     ['$values', '', /names no file of the source with ref "values"/],
     ['$nope/x.yaml', '', /refers to the source with ref "nope", but the refs are \$values/],
-    ['https://example.com/v.yaml', '', /is a URL; the hub does not fetch value files from URLs \(Argo CD would\)/],
+    ['https://example.com/v.yaml', '', /is a URL; the hub fetches remote value files only from hosts listed in FLOTILLA_REMOTE_SOURCES/],
     ['s3://bucket/v.yaml', '', /is a URL/],
     ['..', '', /is outside the repository/],
     ['.', '', /names no file/],

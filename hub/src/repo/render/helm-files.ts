@@ -1,8 +1,9 @@
 // Where a Helm value file or file parameter is, and whether the driver may hand it to helm. Argo
 // CD's rules (util/io/path ResolveValueFilePathOrUrl): a relative path is relative to the chart's
 // directory, an absolute one to the repository root, `$ref/…` to the root of the source with that
-// `ref` (multi-source). Unlike Argo CD, URLs are refused: the hub fetches nothing but the
-// application's repositories and charts. Whatever the spelling, the file must stay in its repository: `..` past the
+// `ref` (multi-source). A value file's URL is fetched by the hub only from the hosts
+// FLOTILLA_REMOTE_SOURCES lists (remote-sources.ts, remote-files.ts; helm.ts decides before
+// placeFile); a file parameter's URL is refused. Whatever the spelling, the file must stay in its repository: `..` past the
 // root is refused as written (placeFile, pure), and a symbolic link that leads out of the
 // repository is refused once the path is looked at on disk (locateFile). Charts themselves are
 // read by helm, which follows symbolic links: findEscapingLink refuses a chart holding one that
@@ -17,10 +18,15 @@ export type Placement = { ok: true; ref?: string; path: string } | { ok: false; 
 /** Go's url.Parse finds a scheme (as Argo CD checks it): `https://…`, `s3:…`, `file:…`. */
 const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
+/** Whether a value file is written as a URL (Go's url.Parse finds a scheme), not a path (pure). */
+export function isUrl(raw: string): boolean {
+  return URL_SCHEME.test(raw);
+}
+
 /** Places `raw`, named by `field` (e.g. `helm.valueFiles[0]`), for a chart at `chartPath`; `refs` are the known ref names (pure). */
 export function placeFile(raw: string, field: string, chartPath: string, refs: readonly string[]): Placement {
   if (URL_SCHEME.test(raw)) {
-    return { ok: false, message: `${field}: ${JSON.stringify(raw)} is a URL; the hub does not fetch value files from URLs (Argo CD would): put the file in the repository, or in a source with a ref and write "$<ref>/<path>"` };
+    return { ok: false, message: `${field}: ${JSON.stringify(raw)} is a URL; the hub fetches remote value files only from hosts listed in FLOTILLA_REMOTE_SOURCES (hub option remoteSources), and file parameters never: put the file in the repository, or in a source with a ref and write "$<ref>/<path>"` };
   }
   if (raw.startsWith('$')) {
     const slash = raw.indexOf('/');

@@ -4,7 +4,8 @@
 // OCI registry. Both end in renderChart, which runs these steps, each failing with errors that
 // name the file:
 //   1. check the chart: a Chart.yaml, no symbolic link leading out of the repository;
-//   2. place and check every value file and file parameter (in the repository, or a ref source's);
+//   2. place and check every value file and file parameter (in the repository, or a ref source's;
+//      a value file's URL only from FLOTILLA_REMOTE_SOURCES hosts, fetched by the hub, remote-files.ts);
 //   3. build missing dependencies (`helm repo add` per repository, `helm dependency build`);
 //   4. write inline values (`values`/`valuesObject`) into the render's helm home;
 //   5. `helm template` with the cluster's capabilities (or the source's) and parse what it prints.
@@ -17,13 +18,16 @@ import { readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { effectiveCapabilities, pullArgs, releaseOf, templateArgs, type PullFrom } from './helm-args.ts';
 import { dependencyNeeds, isLoopbackHost, ociHost, readDependencies } from './helm-chart.ts';
-import { cleanPath, findEscapingLink, inputPath, locateFile, placeFile } from './helm-files.ts';
+import { cleanPath, findEscapingLink, inputPath, isUrl, locateFile, placeFile } from './helm-files.ts';
 import { addRepository, createHelmHome, loginRegistry, removeHelmHome, runHelm, type HelmRunner, type StepFailure } from './helm-home.ts';
 import { HelmOutputReader } from './helm-output-stream.ts';
 import { readHelmSpec, type HelmSpec } from './helm-spec.ts';
 import { helmError, repoChartFiles, type ErrorFiles } from './helm-stderr.ts';
 import { checkDialedAddress, checkRepoUrl, OPEN_POLICY, type Verdict } from '../url-policy.ts';
 import { missingTool } from './tools.ts';
+import { checkRemoteUrl } from './remote-sources.ts';
+import { redactRepoUrl } from '../url-userinfo.ts';
+import { fetchRemoteFile } from './remote-files.ts';
 import { HELM_VERSIONS } from '@flotilla/shared';
 import type { Driver, DriverResult, RenderError, RenderRequest } from './types.ts';
 
@@ -100,7 +104,7 @@ async function renderChart(request: RenderRequest, runner: HelmRunner, chartAt: 
   const chartDir = join(at.root, at.chartPath);
   const chartError = await checkChart(at, chartDir);
   if (chartError) return failed(chartError);
-  const placed = await placeFiles(request, spec, at);
+  const placed = await placeFiles(request, spec, at, runner.home.dir);
   if (!placed.ok) return { ok: false, errors: placed.errors };
   const deps = await buildDependencies(runner, at, chartDir);
   if (!deps.ok) return failed(deps.error);
@@ -128,7 +132,7 @@ async function renderChart(request: RenderRequest, runner: HelmRunner, chartAt: 
   if (!run.ok) return failed(helmError(run.what, run.stderr, run.message, at.files));
   const output = reader.end();
   if (!output.ok) return output;
-  const inputs = at.inGit ? [at.chartPath, ...placed.inputs, ...deps.inputs] : placed.inputs.filter((p) => p.startsWith('$'));
+  const inputs = at.inGit ? [at.chartPath, ...placed.inputs, ...deps.inputs] : placed.inputs.filter((p) => p.startsWith('$') || isUrl(p));
   return { ok: true, manifests: output.manifests, inputs: dedupe(inputs, at.chartPath) };
 }
 
@@ -136,7 +140,8 @@ async function renderChart(request: RenderRequest, runner: HelmRunner, chartAt: 
 async function scratchPaths(request: RenderRequest, at: ChartAt, runner: HelmRunner): Promise<[string, string][]> {
   const root = await realpath(at.root);
   const home = await realpath(runner.home.dir);
-  const paths: [string, string][] = [[join(home, INLINE_VALUES), 'helm.values'], [`${home}/`, ''], [`${root}/`, at.inGit ? '' : `${basename(root)}/`]];
+  const remote = readHelmSpec(request.source).valueFiles.flatMap((raw, i): [string, string][] => (isUrl(raw) ? [[join(home, `remote-values-${i}.yaml`), raw]] : []));
+  const paths: [string, string][] = [[join(home, INLINE_VALUES), 'helm.values'], ...remote, [`${home}/`, ''], [`${root}/`, at.inGit ? '' : `${basename(root)}/`]];
   for (const [name, dir] of Object.entries(request.refs)) paths.push([`${await realpath(dir)}/`, `$${name}/`]);
   return paths;
 }
@@ -153,7 +158,7 @@ async function checkChart(at: ChartAt, chartDir: string): Promise<RenderError | 
 }
 
 /** Step 2: value files and file parameters, each placed, checked on disk and resolved. */
-async function placeFiles(request: RenderRequest, spec: HelmSpec, at: ChartAt): Promise<{ ok: true } & Placed | { ok: false; errors: RenderError[] }> {
+async function placeFiles(request: RenderRequest, spec: HelmSpec, at: ChartAt, home: string): Promise<{ ok: true } & Placed | { ok: false; errors: RenderError[] }> {
   const refs = Object.keys(request.refs);
   const errors: RenderError[] = [];
   const placed: Placed = { valueFiles: [], fileParameters: [], inputs: [] };
@@ -161,7 +166,16 @@ async function placeFiles(request: RenderRequest, spec: HelmSpec, at: ChartAt): 
     ...spec.valueFiles.map((raw, i) => ({ field: `helm.valueFiles[${i}]`, raw })),
     ...spec.fileParameters.map((p, i) => ({ field: `helm.fileParameters[${i}].path`, raw: p.path, name: p.name })),
   ];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
+    if (entry.name === undefined && isUrl(entry.raw)) {
+      const remote = await fetchValueFile(request, entry, spec.ignoreMissingValueFiles, join(home, `remote-values-${index}.yaml`));
+      if (!remote.ok) errors.push({ file: at.files.fallback, message: remote.message });
+      else {
+        placed.inputs.push(entry.raw); // keyed by its content (remote-files.ts remoteInputOid)
+        if (remote.file) placed.valueFiles.push(remote.file);
+      }
+      continue;
+    }
     const place = placeFile(entry.raw, entry.field, at.chartPath, refs);
     if (!place.ok) {
       errors.push({ file: at.files.fallback, message: place.message });
@@ -184,6 +198,17 @@ async function placeFiles(request: RenderRequest, spec: HelmSpec, at: ChartAt): 
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, ...placed };
+}
+
+/** A value file's URL: allowed by FLOTILLA_REMOTE_SOURCES, fetched by the hub and written to `file` (none when missing and ignored). */
+async function fetchValueFile(request: RenderRequest, entry: { field: string; raw: string }, ignoreMissing: boolean, file: string): Promise<{ ok: true; file?: string } | { ok: false; message: string }> {
+  const refused = (reason: string) => ({ ok: false as const, message: `${entry.field}: ${JSON.stringify(redactRepoUrl(entry.raw))} is refused: ${reason}` });
+  const verdict = checkRemoteUrl(entry.raw, request.remoteSources?.policy);
+  if (!verdict.ok) return refused(verdict.reason);
+  const fetched = await fetchRemoteFile(entry.raw, request.remoteSources!, request.bounds.timeoutMs);
+  if (!fetched.ok) return fetched.missing && ignoreMissing ? { ok: true } : refused(fetched.reason);
+  await writeFile(file, fetched.bytes, { mode: 0o600 });
+  return { ok: true, file };
 }
 
 /** Step 3: `helm dependency build` when `charts/` lacks a dependency; answers the `file://` dependencies read. */
@@ -289,7 +314,7 @@ async function mayFetch(runner: HelmRunner, url: string): Promise<Verdict> {
 
 /** Inputs once each, without paths the chart directory already covers. */
 function dedupe(inputs: string[], chartPath: string): string[] {
-  const covers = (p: string) => chartPath === '' ? !p.startsWith('$') && p !== '' : p.startsWith(`${chartPath}/`);
+  const covers = (p: string) => !isUrl(p) && (chartPath === '' ? !p.startsWith('$') && p !== '' : p.startsWith(`${chartPath}/`));
   return [...new Set(inputs)].filter((p) => p === chartPath || !covers(p));
 }
 

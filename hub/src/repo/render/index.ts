@@ -66,6 +66,8 @@ export interface RendererOptions {
   helmCredentials: RenderRequest['helmCredentials'];
   /** The hub's fetch policy for what tools fetch by themselves (Helm dependencies and charts). */
   mayFetch?: RenderRequest['mayFetch'];
+  /** Hosts remote value files and Kustomize bases may come from (FLOTILLA_REMOTE_SOURCES); absent: refused. */
+  remoteSources?: RenderRequest['remoteSources'];
 }
 
 /** The type a job renders as, the driver's answer, and whether it needed the whole checkout. */
@@ -131,6 +133,7 @@ export class Renderer {
         tools: this.options.tools, bounds: this.options.bounds, refs, kustomizeBuildOptions: this.options.kustomizeBuildOptions,
         helmCredentials: job.helmCredentials ?? this.options.helmCredentials,
         ...(this.options.mayFetch ? { mayFetch: this.options.mayFetch } : {}),
+        ...(this.options.remoteSources ? { remoteSources: this.options.remoteSources } : {}),
       };
       const result = await runSourceDriver(type, request, job);
       // What symlinks in the inputs lead to is read too: a commit changing only a target renders again.

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRemoteEntry, minimalInputs, walkKustomizations } from './kustomize-walk.ts';
 import { memoryView } from './repo-view.ts';
+import { remotePolicyOf } from './remote-sources.ts';
 
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
 
@@ -69,7 +70,7 @@ const rows: [string, string, Expected][] = [
   }],
   ['a Kustomization file name', 'apps/plain', { kustomizations: ['apps/plain/Kustomization'], inputs: ['apps/plain'], errors: [] }],
   ['remote resources are refused, naming the file, line and entry', 'apps/remote', { errors: [
-    ['apps/remote/kustomization.yaml', 3, /^resources\[1\] entry "https:\/\/github.com\/org\/repo\/\/deploy\?ref=v1": is remote; the hub does not fetch remote bases and resources \(Argo CD would\)/],
+    ['apps/remote/kustomization.yaml', 3, /^resources\[1\] entry "https:\/\/github.com\/org\/repo\/\/deploy\?ref=v1": is remote; the hub fetches remote bases and resources only from hosts listed in FLOTILLA_REMOTE_SOURCES/],
     ['apps/remote/kustomization.yaml', 4, /^resources\[2\] entry "github.com\/org\/repo\/deploy": is remote/],
     ['apps/remote/kustomization.yaml', 5, /^resources\[3\] entry "git@github.com:org\/repo.git": is remote/],
   ] }],
@@ -118,6 +119,34 @@ describe('walkKustomizations', () => {
       }
     });
   }
+});
+
+describe('walkKustomizations with FLOTILLA_REMOTE_SOURCES', () => {
+  it('allows remote entries whose host is listed, and makes them inputs', () => {
+    const walk = walkKustomizations(view, 'apps/remote', remotePolicyOf(['github.com']));
+    assert.equal(walk.errors.length, 1, JSON.stringify(walk.errors));
+    assert.match(walk.errors[0]!.message, /^resources\[3\] entry "git@github.com:org\/repo.git": is remote and refused: kustomize would fetch it over ssh/);
+    assert.deepEqual(walk.remote.map((r) => [r.from, r.field, r.entry]), [
+      ['apps/remote/kustomization.yaml', 'resources[1]', 'https://github.com/org/repo//deploy?ref=v1'],
+      ['apps/remote/kustomization.yaml', 'resources[2]', 'github.com/org/repo/deploy'],
+    ]);
+    assert.deepEqual(walk.inputs, ['apps/remote', 'remote-base:https://github.com/org/repo//deploy?ref=v1', 'remote-base:github.com/org/repo/deploy']);
+  });
+  it('refuses a remote entry whose host is not listed, naming the field, the entry and the setting', () => {
+    const walk = walkKustomizations(view, 'apps/remote', remotePolicyOf(['gitlab.com']));
+    assert.equal(walk.remote.length, 0);
+    assert.equal(walk.errors[0]!.line, 3);
+    assert.match(walk.errors[0]!.message, /^resources\[1\] entry "https:\/\/github.com\/org\/repo\/\/deploy\?ref=v1": is remote and refused: github\.com is not in FLOTILLA_REMOTE_SOURCES \(hub option remoteSources\) \(gitlab\.com\)/);
+  });
+  it('masks a password in a refused entry', () => {
+    const walk = walkKustomizations(memoryView({ 'k/kustomization.yaml': 'resources:\n- https://me:s3cret@github.com/org/repo//x?ref=v1\n' }), 'k', remotePolicyOf(['github.com']));
+    assert.match(walk.errors[0]!.message, /^resources\[0\] entry "https:\/\/me:\*+@github.com\/org\/repo\/\/x\?ref=v1": is remote and refused: it carries a password/);
+    assert.doesNotMatch(walk.errors[0]!.message, /s3cret/);
+  });
+  it('still refuses a remote patch', () => {
+    const walk = walkKustomizations(view, 'apps/remote-patch', remotePolicyOf(['example.com']));
+    assert.match(walk.errors[0]!.message, /^patches\[0\].path entry "https:\/\/example.com\/patch.yaml": is remote; /);
+  });
 });
 
 describe('isRemoteEntry', () => {

@@ -5,12 +5,18 @@
 // paths a render depends on (the source path plus whatever outside it is referenced), so a commit
 // that touches none of them costs no render. Entries that would make kustomize leave the checkout
 // are refused here, naming the kustomization file, its line and the entry: remote bases and
-// resources (kustomize would clone or download them), absolute paths, `..` above the root, symlinks
-// leading outside. Pure over a RepoView.
+// resources (kustomize would clone or download them) unless FLOTILLA_REMOTE_SOURCES lists their
+// host (remote-sources.ts; then they are `remote` findings and inputs `remote-base:<entry>`),
+// absolute paths, `..` above the root, symlinks leading outside. Remote bases nested in a fetched
+// remote base are not seen here (docs/security.md). Pure over a RepoView.
 import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { KUSTOMIZATION_FILES } from './detect.ts';
 import { cleanRepoPath, joinRepoPath } from './inside-repo.ts';
 import type { RepoView } from './repo-view.ts';
+import { checkRemoteEntry, REMOTE_SETTING } from './remote-sources.ts';
+import { REMOTE_BASE_INPUT } from './remote-files.ts';
+import type { UrlPolicy } from '../url-policy.ts';
+import { redactRepoUrl } from '../url-userinfo.ts';
 import type { RenderError } from './types.ts';
 
 /** One local path a kustomization names. */
@@ -31,8 +37,10 @@ export interface KustomizeWalk {
   /** Kustomization files reached, the source path's first. */
   kustomizations: string[];
   references: KustomizeReference[];
-  /** Repository paths the build reads: the source path, then referenced paths outside it (none below another). */
+  /** Repository paths the build reads: the source path, then referenced paths outside it (none below another), then `remote-base:<entry>` per remote entry. */
   inputs: string[];
+  /** Remote entries the remote-source policy allows (kustomize fetches them). */
+  remote: Omit<KustomizeReference, 'path' | 'use'>[];
   errors: RenderError[];
 }
 
@@ -50,11 +58,14 @@ interface Slot {
   inline?: boolean;
 }
 
-const REFUSED_REMOTE = 'the hub does not fetch remote bases and resources (Argo CD would): keep the base in this repository';
+const REFUSED_REMOTE = `the hub fetches remote bases and resources only from hosts listed in ${REMOTE_SETTING}, which is not set: keep the base in this repository, or list its host there`;
 
-/** Walks the kustomization tree from `sourcePath` (repository-relative). */
-export function walkKustomizations(view: RepoView, sourcePath: string): KustomizeWalk {
-  const walk: KustomizeWalk = { kustomizations: [], references: [], inputs: [], errors: [] };
+/** Fields kustomize accepts remote entries in. */
+const REMOTE_FIELDS = /^(resources|bases|components)\[/;
+
+/** Walks the kustomization tree from `sourcePath` (repository-relative); `remote` is FLOTILLA_REMOTE_SOURCES (absent: remote entries refused). */
+export function walkKustomizations(view: RepoView, sourcePath: string, remote?: UrlPolicy): KustomizeWalk {
+  const walk: KustomizeWalk = { kustomizations: [], references: [], inputs: [], remote: [], errors: [] };
   const source = cleanRepoPath(sourcePath);
   if (source === undefined) return { ...walk, errors: [{ file: sourcePath, message: `path "${sourcePath}" leaves the repository` }] };
   const seen = new Set<string>();
@@ -66,13 +77,13 @@ export function walkKustomizations(view: RepoView, sourcePath: string): Kustomiz
     const file = findKustomizationFile(view, dir, from, walk.errors);
     if (!file) continue;
     walk.kustomizations.push(file);
-    for (const ref of readKustomization(view, file, walk.errors)) {
+    for (const ref of readKustomization(view, file, { errors: walk.errors, remote: walk.remote, ...(remote ? { policy: remote } : {}) })) {
       walk.references.push(ref);
       const walks = ref.use === 'kustomization' || (ref.use === 'resource' && view.kind(ref.path) === 'dir');
       if (walks) queue.push({ dir: ref.path, from: ref });
     }
   }
-  walk.inputs = minimalInputs(source, walk.references.map((r) => r.path));
+  walk.inputs = [...minimalInputs(source, walk.references.map((r) => r.path)), ...new Set(walk.remote.map((r) => `${REMOTE_BASE_INPUT}${r.entry}`))];
   return walk;
 }
 
@@ -101,8 +112,16 @@ function findKustomizationFile(view: RepoView, dir: string, from: KustomizeRefer
   return found[0];
 }
 
-/** The local references of one kustomization file; its syntax errors and refused entries go to `errors`. */
-function readKustomization(view: RepoView, file: string, errors: RenderError[]): KustomizeReference[] {
+/** Where a kustomization's findings go: errors, allowed remote entries, and the remote-source policy. */
+interface Findings {
+  errors: RenderError[];
+  remote: KustomizeWalk['remote'];
+  policy?: UrlPolicy;
+}
+
+/** The local references of one kustomization file; its syntax errors and refused entries go to `found.errors`, allowed remote ones to `found.remote`. */
+function readKustomization(view: RepoView, file: string, found: Findings): KustomizeReference[] {
+  const { errors } = found;
   const text = view.read(file) ?? '';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', prettyErrors: false, lineCounter });
@@ -126,6 +145,12 @@ function readKustomization(view: RepoView, file: string, errors: RenderError[]):
     const at = { file, line: lineOf(doc, lineCounter, slot.at), field, dir };
     if (slot.inline) {
       refs.push(...pluginConfigRefs(view, slot.entry, { ...at, field: `${field} (inline configuration)` }, errors));
+      continue;
+    }
+    if (isRemoteEntry(slot.entry) && REMOTE_FIELDS.test(field) && found.policy?.restricted) {
+      const verdict = checkRemoteEntry(slot.entry, found.policy);
+      if (verdict.ok) found.remote.push({ from: file, field, entry: slot.entry });
+      else errors.push({ file, line: at.line, message: `${field} entry "${redactRepoUrl(slot.entry)}": is remote and refused: ${verdict.reason}` });
       continue;
     }
     const ref = checkEntry(view, at, slot.entry, slot.use, errors);

@@ -101,7 +101,7 @@ describe('renderKustomize', () => {
 
   it('refuses a remote base, naming the kustomization file, line and entry', async () => {
     expectError(await renderKustomize(request('apps/remote')), 'apps/remote/kustomization.yaml',
-      /resources\[1\] entry "https:\/\/github.com\/kubernetes-sigs\/kustomize\/\/examples\/helloWorld\?ref=v5.7.1": is remote; the hub does not fetch remote bases and resources \(Argo CD would\): keep the base in this repository/, 3);
+      /resources\[1\] entry "https:\/\/github.com\/kubernetes-sigs\/kustomize\/\/examples\/helloWorld\?ref=v5.7.1": is remote; the hub fetches remote bases and resources only from hosts listed in FLOTILLA_REMOTE_SOURCES \(hub option remoteSources\), which is not set: keep the base in this repository, or list its host there/, 3);
   });
 
   it('an invalid kustomization: kustomize\'s error, naming the file', async () => {

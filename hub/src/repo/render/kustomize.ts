@@ -1,17 +1,19 @@
 // The Kustomize source type: `kustomize build` of the source path in the render's own checkout, the
 // way Argo CD runs it (util/kustomize Build), with the kustomize `spec.source.kustomize.version`
 // names (kustomize-version.ts; the default one otherwise). Steps: refuse symlinks leading out of the repository
-// anywhere in it (Argo CD's repository-wide check); walk the kustomization tree and refuse remote,
-// absolute and escaping entries, naming the kustomization file and line; apply the Application's
+// anywhere in it (Argo CD's repository-wide check); walk the kustomization tree and refuse remote
+// entries FLOTILLA_REMOTE_SOURCES does not allow (kustomize-remote.ts for those it does), absolute and escaping entries, naming the kustomization file and line; apply the Application's
 // `spec.source.kustomize` options with `kustomize edit` (patches appended to the file), and walk
 // again so what they add is checked too; run `kustomize build` with the hub's build options (and the
 // cluster's Kubernetes and API versions when those enable Helm); read the manifests. Tool errors
 // become the condition message, with the kustomization file they come from.
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { parseDocument, isSeq } from 'yaml';
 import { buildEnv } from './argocd-env.ts';
+import { startFetchProxy, proxyEnv, type FetchProxy } from './fetch-proxy.ts';
+import { checkRemoteHosts, remoteFetchEnv } from './kustomize-remote.ts';
 import { checkInsideRepo, findOutOfBoundsSymlinks, joinRepoPath } from './inside-repo.ts';
 import { buildArgs, helmCapabilities, kustomizeSteps, type KustomizeStep } from './kustomize-options.ts';
 import { parseBuildOutput } from './kustomize-output.ts';
@@ -33,7 +35,7 @@ export const renderKustomize: Driver = async (request) => {
   const symlinks = await outOfBoundsSymlinks(root);
   if (symlinks.length) return { ok: false, errors: symlinks };
   const view = diskView(root);
-  let walk = walkKustomizations(view, path);
+  let walk = walkKustomizations(view, path, request.remoteSources?.policy);
   if (walk.errors.length) return { ok: false, errors: walk.errors };
   const kustomization = walk.kustomizations[0]!;
 
@@ -47,15 +49,30 @@ export const renderKustomize: Driver = async (request) => {
     if (error) return { ok: false, errors: [error] };
   }
   if (steps.steps.length) {
-    walk = walkKustomizations(view, path);
+    walk = walkKustomizations(view, path, request.remoteSources?.policy);
     if (walk.errors.length) return { ok: false, errors: walk.errors.map((e) => (e.file === kustomization ? { ...e, message: `${e.message} (with spec.source.kustomize applied)` } : e)) };
   }
 
   const helm = helmCapabilities(request.source['kustomize'], request.capabilities);
   if ('error' in helm) return fail(kustomization, helm.error);
   const args = buildArgs(path, request.kustomizeBuildOptions, { ...helm, command: request.tools.helm });
-  const run = await runTool(binary, args, { cwd: root, bounds: request.bounds });
-  if (!run.ok) return fail(attributeError(run.stderr, root, walk), toolMessage('kustomize build', run, root));
+  // Remote bases (allowed by FLOTILLA_REMOTE_SOURCES, kustomize-walk.ts): their hosts' addresses checked now, git kept to its own configuration.
+  // Every fetch kustomize (and the git it runs) makes goes through a proxy holding it to the list (fetch-proxy.ts).
+  let proxy: FetchProxy | undefined;
+  let env: Record<string, string> | undefined;
+  if (walk.remote.length && request.remoteSources) {
+    const refusedHosts = await checkRemoteHosts(walk, request.remoteSources.policy);
+    if (refusedHosts.length) return { ok: false, errors: refusedHosts };
+    const tmp = join(dirname(root), 'kustomize-tmp');
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    proxy = await startFetchProxy(request.remoteSources.policy);
+    env = { ...remoteFetchEnv(tmp), ...proxyEnv(proxy) };
+  }
+  const run = await runTool(binary, args, { cwd: root, bounds: request.bounds, ...(env ? { env } : {}) }).finally(() => proxy?.close());
+  if (!run.ok) {
+    const refused = proxy?.refusals.map((r) => `; the hub refused the fetch of ${r.target}: ${r.reason}`).join('') ?? '';
+    return fail(attributeError(run.stderr, root, walk), `${toolMessage('kustomize build', run, root)}${refused}`);
+  }
   const parsed = parseBuildOutput(run.stdout, kustomization);
   return parsed.ok ? { ok: true, manifests: parsed.manifests, inputs: walk.inputs } : parsed;
 };
@@ -92,7 +109,9 @@ function checkOptionPaths(request: RenderRequest, entries: [string, string][]): 
   const errors: RenderError[] = [];
   for (const [field, entry] of entries) {
     const at = `spec.source.kustomize.${field} entry "${entry}"`;
-    if (isRemoteEntry(entry)) errors.push({ file: request.path || '.', message: `${at} is remote; the hub does not fetch remote components and patches (Argo CD would): keep them in this repository` });
+    // A remote component is added to the kustomization and checked by the second walk (FLOTILLA_REMOTE_SOURCES).
+    if (isRemoteEntry(entry) && field === 'components' && request.remoteSources?.policy.restricted) continue;
+    if (isRemoteEntry(entry)) errors.push({ file: request.path || '.', message: `${at} is remote; the hub does not fetch remote patches, nor remote components unless FLOTILLA_REMOTE_SOURCES (hub option remoteSources) lists their host: keep them in this repository` });
     else {
       const joined = joinRepoPath(request.path, entry);
       const inside = entry.startsWith('/') || joined === undefined ? undefined : checkInsideRepo(request.root, joined);

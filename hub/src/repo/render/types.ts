@@ -8,6 +8,7 @@
 // network beyond what their tool fetches (Helm repositories, OCI registries).
 import type { SourceLike } from '../../store/applications.ts';
 import type { RenderError } from '../render-directory.ts';
+import type { RemoteSources } from './remote-sources.ts';
 
 export type { RenderError } from '../render-directory.ts';
 
@@ -64,6 +65,8 @@ export interface RenderRequest {
   helmCredentials(url: string): { username: string; password: string } | undefined;
   /** The hub's fetch policy (url-policy.ts, the allow-list included) for what a tool fetches by itself. */
   mayFetch?: (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Hosts remote Helm value files and Kustomize bases may come from (FLOTILLA_REMOTE_SOURCES, remote-sources.ts); absent: refused. */
+  remoteSources?: RemoteSources;
 }
 
 /** What a driver answers: manifests and the repository paths they depend on, or errors. */
