@@ -117,6 +117,18 @@ describe('sync operations, terminate, history and rollback', () => {
     await report('web', { id: sent.operation!.id, phase: 'Succeeded' });
   });
 
+  it('confirms Prune=confirm resources with the sync (--confirm), and only when asked', async () => {
+    const plain = await t.api('POST', '/api/v1/applications/web/sync', { prune: true });
+    const first = await assignment('web', (a) => a.operation?.id === plain.body.operation.id);
+    assert.equal(first.operation!.confirm, undefined);
+    await report('web', { id: first.operation!.id, phase: 'Succeeded' });
+    const confirmed = await t.api('POST', '/api/v1/applications/web/sync', { prune: true, confirm: true });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+    const sent = await assignment('web', (a) => a.operation?.id === confirmed.body.operation.id);
+    assert.equal(sent.operation!.confirm, true);
+    await report('web', { id: sent.operation!.id, phase: 'Succeeded' });
+  });
+
   it('refuses a bad resource, a revision that does not resolve, and another revision under auto-sync', async () => {
     const bad = await t.api('POST', '/api/v1/applications/web/sync', { resources: ['apps:Deployment'] });
     assert.equal(bad.status, 400);
@@ -257,5 +269,14 @@ describe('sync operations, terminate, history and rollback', () => {
     assert.match(got.stdout, /Waves: +PreSync 0 1\.0s, Sync 1 running/);
     assert.match(got.stdout, /PreSync +0 +hook +batch\/Job\/demo\/migrate +Succeeded +created/);
     await report('web', { id: op.id, phase: 'Succeeded' });
+  });
+
+  it('a cascade deletion carries the confirmation of Delete=confirm resources only when given, and a later delete can give it', async () => {
+    assert.equal((await t.api('DELETE', '/api/v1/applications/web')).status, 200);
+    const first = await assignment('web', (a) => a.deletion !== undefined);
+    assert.equal(first.deletion!.confirmed, undefined);
+    assert.equal((await t.api('DELETE', '/api/v1/applications/web?confirm=true')).status, 200);
+    const confirmed = await assignment('web', (a) => a.deletion?.confirmed === true);
+    assert.equal(confirmed.deletion!.cascade, true);
   });
 });

@@ -69,6 +69,7 @@ export const SyncBody = Type.Object({
   resources: Type.Optional(Type.Array(SyncResourceSchema, { maxItems: 1000, description: 'sync only these resources' })),
   syncOptions: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 64 })),
   force: Type.Optional(Type.Boolean({ description: 'adds the sync option Force=true' })),
+  confirm: Type.Optional(Type.Boolean({ description: 'confirms the pruning of resources marked Prune=confirm' })),
 }, { additionalProperties: false });
 
 /** Rolling back to a history entry (the previous one without an id). */

@@ -178,7 +178,7 @@ export async function hubStatusOf(db: Queryable, secrets: SecretBox, app: Applic
  * application's resources are its children: with cascade each is pruned as its finalizer says
  * (and its unused projects deleted), without cascade they stay, unowned.
  */
-export async function deleteApplication(db: Queryable, app: ApplicationRecord, how: { cascade: boolean; propagationPolicy?: string }): Promise<'deleted' | 'deleting'> {
+export async function deleteApplication(db: Queryable, app: ApplicationRecord, how: { cascade: boolean; propagationPolicy?: string; confirmed?: boolean }): Promise<'deleted' | 'deleting'> {
   if (isHubApplication(app)) {
     if (how.cascade) await pruneAllChildren(db, app.name);
     await deleteApplicationRow(db, app.name);
@@ -189,7 +189,9 @@ export async function deleteApplication(db: Queryable, app: ApplicationRecord, h
     await recordAssignment(db, app.clusterId, app.name, null);
     return 'deleted';
   }
-  await setDeletion(db, app.name, { cascade: true, propagationPolicy: how.propagationPolicy ?? 'foreground' });
+  // Delete=confirm resources wait for a confirmation, given with this deletion or a later one.
+  const confirmed = how.confirmed === true || app.deletion?.confirmed === true;
+  await setDeletion(db, app.name, { cascade: true, propagationPolicy: how.propagationPolicy ?? app.deletion?.propagationPolicy ?? 'foreground', ...(confirmed ? { confirmed: true } : {}) });
   await recordAssignment(db, app.clusterId, app.name, assignmentOf((await getApplication(db, app.name))!));
   return 'deleting';
 }

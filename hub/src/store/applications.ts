@@ -24,7 +24,7 @@ export interface ApplicationRecord {
   conditions: AppCondition[];
   generation: number;
   operation: PendingOperation | null;
-  deletion: { cascade: boolean; propagationPolicy?: string } | null;
+  deletion: { cascade: boolean; propagationPolicy?: string; confirmed?: boolean } | null;
   refreshedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -70,6 +70,8 @@ export interface PendingOperation {
   resources?: { group: string; kind: string; name: string; namespace?: string }[];
   revision?: string;
   bundle?: string;
+  /** Confirms the pruning of Prune=confirm resources. */
+  confirm?: boolean;
 }
 
 /** The latest status the agent reported. */

@@ -29,6 +29,7 @@ const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: 
 const CreateQuery = Type.Object({ upsert: Type.Optional(Type.Boolean()) });
 const DeleteQuery = Type.Object({
   cascade: Type.Optional(Type.Boolean()),
+  confirm: Type.Optional(Type.Boolean({ description: 'confirms the deletion of resources marked Delete=confirm (again on an application being deleted: it goes on)' })),
   propagationPolicy: Type.Optional(Type.Union([Type.Literal('foreground'), Type.Literal('background')])),
 });
 const RefreshQuery = Type.Object({ hard: Type.Optional(Type.Boolean()) });
@@ -122,7 +123,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const state = await withTransaction(ctx.pool, async (db) => {
       const current = await getApplication(db, request.params.name, { forUpdate: true });
       if (!current) throw notFound('application', request.params.name);
-      return deleteApplication(db, current, { cascade, propagationPolicy: request.query.propagationPolicy });
+      return deleteApplication(db, current, { cascade, propagationPolicy: request.query.propagationPolicy, ...(request.query.confirm ? { confirmed: true } : {}) });
     });
     await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'applications', object: request.params.name, detail: { cascade } });
     return { name: request.params.name, state };
@@ -162,6 +163,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
         ...(body.prune !== undefined ? { prune: body.prune } : {}),
         ...(body.dryRun !== undefined ? { dryRun: body.dryRun } : {}),
         ...(syncOptions ? { syncOptions } : {}),
+        ...(body.confirm ? { confirm: true } : {}),
         ...(parsed.resources.length ? { resources: parsed.resources } : {}),
         ...(pinned ? { bundle: pinned.bundle, revision: pinned.revision } : {}),
       },

@@ -51,6 +51,7 @@ function conditionLines(a: ApplicationView): string[] {
 /** The flags of `app sync`. */
 interface SyncFlags {
   prune?: boolean;
+  confirm?: boolean;
   dryRun?: boolean;
   revision?: string;
   resource?: string[];
@@ -134,11 +135,12 @@ export function registerApp(program: Command): void {
     .option('--cascade <bool>', 'delete the resources too (--cascade=false leaves them running)', parseBoolean, true)
     .addOption(new Option('--propagation-policy <policy>', 'how Kubernetes deletes dependents (with cascade)').choices(['foreground', 'background']))
     .option('-y, --yes', 'do not ask for confirmation on a terminal')
-    .action(async (name: string, opts: { cascade: boolean; propagationPolicy?: string; yes?: boolean }, cmd: Command) => {
+    .option('--confirm', 'also delete resources marked Delete=confirm (again on an application being deleted: it goes on)')
+    .action(async (name: string, opts: { cascade: boolean; propagationPolicy?: string; yes?: boolean; confirm?: boolean }, cmd: Command) => {
       const client = clientOf(cmd);
       const what = opts.cascade ? `application '${name}' and all its resources` : `application '${name}' (its resources stay)`;
       if (!opts.yes && !(await confirm(`Delete ${what}?`))) return print('not deleted');
-      const answer = await client.request<{ state: string }>('DELETE', path(name), { query: { cascade: opts.cascade, propagationPolicy: opts.propagationPolicy } });
+      const answer = await client.request<{ state: string }>('DELETE', path(name), { query: { cascade: opts.cascade, propagationPolicy: opts.propagationPolicy, ...(opts.confirm ? { confirm: true } : {}) } });
       print(answer.body.state === 'deleted' ? `application ${name} deleted` : `application ${name} is being deleted: its agent removes its resources first`);
     });
 
@@ -152,6 +154,7 @@ export function registerApp(program: Command): void {
     .option('--resource <GROUP:KIND:NAME>', 'sync only this resource; GROUP:KIND:NAMESPACE/NAME for a namespaced one (repeatable)', collect)
     .option('--force', 'delete and re-create resources that cannot be changed in place (sync option Force=true)')
     .option('--sync-option <option>', 'a sync option for this sync, such as Replace=true (repeatable)', collect)
+    .option('--confirm', 'with --prune: also prune resources marked Prune=confirm')
     .option('--wait', 'wait for the operation to finish, printing its phase and message as they change')
     .option('--timeout <seconds>', 'with --wait: give up after this many seconds (0: never)', parseNonNegativeInt, 300)
     .addOption(outputOption(['json', 'yaml']))
@@ -159,6 +162,7 @@ export function registerApp(program: Command): void {
       const body = {
         ...(opts.prune ? { prune: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.revision ? { revision: opts.revision } : {}),
         ...(opts.resource ? { resources: opts.resource } : {}), ...(opts.syncOption ? { syncOptions: opts.syncOption } : {}), ...(opts.force ? { force: true } : {}),
+        ...(opts.confirm ? { confirm: true } : {}),
       };
       const client = clientOf(cmd);
       const answer = await client.request<{ operation: { id: string; revision?: string }; application: ApplicationView }>('POST', `${path(name)}/sync`, { body });
