@@ -3,6 +3,7 @@
 // @ts-expect-error -- @michaelhomer/jqjs (pure-JS jq) ships no type declarations; JqModule below types what is used.
 import jqModule from '@michaelhomer/jqjs';
 import type { KubeObject } from './objects.ts';
+import { asRecord, jsonEqual } from './json-values.ts';
 import { COMPARE_OPTIONS_ANNOTATION, parseCompareOptions } from './sync-options.ts';
 
 /** An Argo CD ignoreDifferences entry; group and kind may be globs ("*" matches all), group absent is core. */
@@ -41,23 +42,6 @@ const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 
 const MAX_JQ_PATHS = 10_000;
 const jqCache = new Map<string, JqFilter>();
 
-/** The value as a plain object, or undefined. */
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Json : undefined;
-}
-
-/** Deep equality of JSON values; null and absent are the same (the API server drops nulls). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b || (a ?? null) === (b ?? null)) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const ra = asRecord(a);
-  const rb = asRecord(b);
-  if (!ra || !rb) return false;
-  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  return [...keys].every((key) => jsonEqual(ra[key], rb[key]));
-}
 
 /** Matches Argo CD's glob for group and kind: "*" stands for any run of characters. */
 function globMatch(pattern: string, value: string): boolean {

@@ -15,6 +15,7 @@
 // than ours whose fieldsV1 set owns it: the field itself, or an ancestor owned whole (an atomic struct or list,
 // written `{}`). The live object must carry its managedFields (an informer that strips them cannot answer this).
 import type { KubeObject } from './objects.ts';
+import { asRecord, jsonEqual } from './json-values.ts';
 
 /** One step of a field path: a field of a map, or the item of a keyed list whose key fields have these values. */
 export type PathStep = { field: string } | { key: Record<string, string | number | boolean> };
@@ -41,22 +42,6 @@ const KEY_DEFAULTS: Record<string, KeyValue> = { protocol: 'TCP' };
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 const BARE_STRING = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 
-/** The value as a plain object, or undefined. */
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Json : undefined;
-}
-
-/** Deep equality of JSON values; null and absent are the same (the API server drops nulls). */
-function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b || (a ?? null) === (b ?? null)) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  const ra = asRecord(a);
-  const rb = asRecord(b);
-  if (!ra || !rb) return false;
-  return [...new Set([...Object.keys(ra), ...Object.keys(rb)])].every((key) => jsonEqual(ra[key], rb[key]));
-}
 
 /** Renders a key value: numbers and booleans bare, plain words bare, anything else JSON-quoted. */
 function formatValue(value: KeyValue): string {

@@ -119,6 +119,11 @@ function withHeadAdvertised(response: GitHttpResponse): GitHttpResponse {
 
 /** A DNS lookup for sockets that answers only addresses the policy allows (and fails when none is). */
 function guardedLookup(policy: UrlPolicy): LookupFunction {
+  return policyLookup(policy, (hostname, reason) => Object.assign(new RepoUrlRefusedError(hostname, reason), { code: 'FLT_REPO_REFUSED' }));
+}
+
+/** A DNS lookup answering only the addresses `policy` allows; with none, the error `refuse` makes of the hostname and why. */
+export function policyLookup(policy: UrlPolicy, refuse: (hostname: string, reason: string) => Error): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '');
@@ -126,7 +131,7 @@ function guardedLookup(policy: UrlPolicy): LookupFunction {
       if (allowed.length === 0) {
         const first = addresses[0];
         const verdict = first ? checkDialedAddress(hostname, first.address, policy) : { ok: false as const, reason: `${hostname} resolves to no address` };
-        return callback(Object.assign(new RepoUrlRefusedError(hostname, verdict.ok ? 'no allowed address' : verdict.reason), { code: 'FLT_REPO_REFUSED' }), '');
+        return callback(refuse(hostname, verdict.ok ? 'no allowed address' : verdict.reason), '');
       }
       if ((options as LookupOptions).all) return callback(null, allowed);
       callback(null, allowed[0]!.address, allowed[0]!.family);

@@ -12,11 +12,11 @@
 // Kustomize base (input `remote-base:<entry>`) is keyed by the entry when it pins a revision
 // (`?ref=v1.2.0`), else by a fresh value, so an unpinned base renders on every refresh.
 import { createHash, randomUUID } from 'node:crypto';
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { checkDialedAddress, type UrlPolicy } from '../url-policy.ts';
+import type { UrlPolicy } from '../url-policy.ts';
+import { policyLookup } from '../git-http.ts';
 import { redactRepoUrl } from '../url-userinfo.ts';
 import { checkRemoteUrl, pinsRevision, REMOTE_SETTING, type RemoteSources } from './remote-sources.ts';
 
@@ -113,18 +113,5 @@ async function readBounded(response: IncomingMessage, maxBytes: number): Promise
 
 /** A DNS lookup answering only addresses the remote-source policy allows (and failing with code FLT_REMOTE_REFUSED, naming the setting, when none is). */
 export function remoteLookup(policy: UrlPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '');
-      const allowed = addresses.filter((a) => checkDialedAddress(hostname, a.address, policy).ok);
-      if (allowed.length === 0) {
-        const first = addresses[0];
-        const verdict = first ? checkDialedAddress(hostname, first.address, policy) : { ok: false as const, reason: `${hostname} resolves to no address` };
-        const reason = verdict.ok ? 'no allowed address' : verdict.reason.replace("the hub's repository allow-list", REMOTE_SETTING);
-        return callback(Object.assign(new Error(`the hub refuses to connect to ${hostname}: ${reason}`), { code: 'FLT_REMOTE_REFUSED' }), '');
-      }
-      if ((options as LookupOptions).all) return callback(null, allowed);
-      callback(null, allowed[0]!.address, allowed[0]!.family);
-    });
-  };
+  return policyLookup(policy, (hostname, reason) => Object.assign(new Error(`the hub refuses to connect to ${hostname}: ${reason.replace("the hub's repository allow-list", REMOTE_SETTING)}`), { code: 'FLT_REMOTE_REFUSED' }));
 }
