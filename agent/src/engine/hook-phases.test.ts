@@ -3,8 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  HOOK_OPERATION_ANNOTATION, compareHookTasks, hookCreation, hookTasks, mayStart, postDeleteTasks,
-  type HookPhase, type OperationSoFar,
+  HOOK_OPERATION_ANNOTATION, compareHookTasks, hookCreation, hookTasks, postDeleteTasks,
+  type HookPhase,
 } from './hook-phases.ts';
 import { splitHooks, type HookObject } from './hooks.ts';
 import { TRACKING_ANNOTATION, isTrackedBy, prepareDesired, refOf, type KubeObject } from './objects.ts';
@@ -111,31 +111,6 @@ describe('hook instance objects', () => {
     const tasks = hookTasks(hooksOf([obj('Job', 'smoke-', { [ARGO]: 'PostSync' }), obj('Job', 'smoke-', { [ARGO]: 'PostSync' }), obj('Job', 'check-', { [ARGO]: 'PreSync,PostSync' })]), 'op');
     assert.equal(new Set(tasks.map((t) => t.key)).size, 4);
   });
-});
-
-describe('mayStart', () => {
-  const soFar = (failed: boolean, earlierPhasesDone: boolean, resourcesHealthy: boolean, resourcesDeleted = false): OperationSoFar => ({ failed, earlierPhasesDone, resourcesHealthy, resourcesDeleted });
-  // phase | failed | earlier phases done | resources Healthy | resources deleted | may start?
-  const rows: [HookPhase, boolean, boolean, boolean, boolean, boolean][] = [
-    ['PreSync', false, false, false, false, true],
-    ['PreSync', true, false, false, false, false],
-    ['Sync', false, false, false, false, false],
-    ['Sync', false, true, false, false, true],
-    ['Sync', true, true, true, false, false],
-    ['PostSync', false, true, false, false, false],
-    ['PostSync', false, false, true, false, false],
-    ['PostSync', false, true, true, false, true],
-    ['PostSync', true, true, true, false, false],
-    ['SyncFail', false, true, true, false, false],
-    ['SyncFail', true, false, false, false, true],
-    ['PostDelete', false, true, true, false, false],
-    ['PostDelete', false, false, false, true, true],
-  ];
-  for (const [phase, failed, done, healthy, deleted, expected] of rows) {
-    it(`${phase} failed=${failed} earlierDone=${done} healthy=${healthy} deleted=${deleted} → ${expected}`, () => {
-      assert.equal(mayStart(phase, soFar(failed, done, healthy, deleted)), expected);
-    });
-  }
 });
 
 describe('hookCreation', () => {

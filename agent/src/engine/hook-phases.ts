@@ -3,7 +3,7 @@
 // resources and the Sync hooks of that wave together; then the PostSync hooks, wave by wave, only once
 // every Sync task succeeded and every resource is Healthy. SyncFail hooks run only when the operation
 // failed; PostDelete hooks run after an application's resources are deleted (argo-cd controller/hook.go).
-// This module turns hooks into the tasks of one operation: each instance named for that operation
+// operation.ts's advance keeps that order; this module turns hooks into the tasks of one operation: each instance named for that operation
 // (hooks.ts hookInstanceName), stamped with the operation and phase that created it, sorted as plan.ts's
 // compareTasks sorts (phase, wave, kind rank, name). Argo CD's hook finalizer is not added: the agent does
 // not need it, and hookProgress reads a hook being deleted as if it were not.
@@ -24,34 +24,11 @@ export const HOOK_OPERATION_ANNOTATION = 'flotilla.dev/hook-operation';
 /** One hook to run: its phase and wave, the instance's refKey and name, and the object to create. */
 export type HookTask<P extends HookPhase = SyncHookPhase> = { phase: P; wave: number; key: string; name: string; object: KubeObject; hook: Hook };
 
-/** What an operation has come to, for whether a phase may start. */
-export type OperationSoFar = {
-  /** A task failed (the operation is failing). */
-  failed: boolean;
-  /** Every task of the earlier phases finished and succeeded. */
-  earlierPhasesDone: boolean;
-  /** Every applied resource is Healthy. */
-  resourcesHealthy: boolean;
-  /** The application's resources are deleted (the application is being deleted). */
-  resourcesDeleted: boolean;
-};
-
 /** What to do for a hook task about to start, given what the cluster has under its name. */
 export type HookCreation = 'create' | 'observe' | 'recreate' | 'apply';
 
 const PHASE_RANK = new Map(HOOK_PHASE_ORDER.map((phase, index) => [phase, index]));
 const SYNC_PHASES: readonly SyncHookPhase[] = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
-
-/** Whether a phase's hooks may start now (Argo CD's rules; waves within a phase are the run's to order). */
-export function mayStart(phase: HookPhase, soFar: OperationSoFar): boolean {
-  switch (phase) {
-    case 'PreSync': return !soFar.failed;
-    case 'Sync': return !soFar.failed && soFar.earlierPhasesDone;
-    case 'PostSync': return !soFar.failed && soFar.earlierPhasesDone && soFar.resourcesHealthy;
-    case 'SyncFail': return soFar.failed;
-    case 'PostDelete': return soFar.resourcesDeleted;
-  }
-}
 
 /** Plain string order (code units), as Go compares strings. */
 function compareText(a: string, b: string): number {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { TRACKING_ANNOTATION, refKey, refOf, trackingId, type KubeObject, type ObjectRef } from './objects.ts';
-import { kindRank, planSync, wavesOf, type PlanInput, type PlanResult } from './plan.ts';
+import { kindRank, planSync, type PlanInput, type PlanResult } from './plan.ts';
 
 const APP = 'shop';
 
@@ -119,25 +119,6 @@ describe('planSync', () => {
       const result = planSync(input);
       assert.deepEqual(lines(result), expected);
       check?.(result);
-    });
-  }
-});
-
-describe('wavesOf', () => {
-  const tasks = planSync(base({
-    createNamespace: 'shop',
-    desired: [mk('batch/v1', 'Job', 'migrate', 'shop', hook('PreSync')), mk('v1', 'ConfigMap', 'a', 'shop'), mk('v1', 'Service', 'b', 'shop'), mk('v1', 'ConfigMap', 'c', 'shop', wave(2))],
-    live: liveMap([mk('v1', 'ConfigMap', 'gone', 'shop', wave(4)), mk('v1', 'ConfigMap', 'gone2', 'shop')]),
-  })).tasks;
-  // case | tasks | expected groups as "phase wave prune|apply: names"
-  const rows: [string, typeof tasks, string[]][] = [
-    ['plan order', tasks, ['PreSync 0 apply: shop,migrate', 'Sync 0 apply: a,b', 'Sync 2 apply: c', 'Sync 4 prune: gone', 'Sync 0 prune: gone2']],
-    ['unsorted input is sorted first', [...tasks].reverse(), ['PreSync 0 apply: shop,migrate', 'Sync 0 apply: a,b', 'Sync 2 apply: c', 'Sync 4 prune: gone', 'Sync 0 prune: gone2']],
-    ['no tasks', [], []],
-  ];
-  for (const [name, input, expected] of rows) {
-    it(name, () => {
-      assert.deepEqual(wavesOf(input).map((w) => `${w.phase} ${w.wave} ${w.prune ? 'prune' : 'apply'}: ${w.tasks.map((t) => t.ref.name).join(',')}`), expected);
     });
   }
 });

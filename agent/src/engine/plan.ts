@@ -42,9 +42,6 @@ export type PlanResult = {
   errors: { ref: string; message: string }[];
 };
 
-/** A run of tasks an executor applies together and waits on before the next. */
-export type Wave = { phase: SyncPhase; wave: number; prune: boolean; tasks: SyncTask[] };
-
 const PHASE_RANK: Record<SyncPhase, number> = { PreSync: 0, Sync: 1, PostSync: 2 };
 
 const KIND_ORDER = [
@@ -202,16 +199,4 @@ export function planSync(input: PlanInput): PlanResult {
   result.tasks.sort(compareTasks);
   result.requiresPruning.sort((a, b) => compareText(refKey(a), refKey(b)));
   return result;
-}
-
-/** Groups tasks into the waves an executor runs one at a time, in order: by phase, wave and apply/prune. */
-export function wavesOf(tasks: readonly SyncTask[]): Wave[] {
-  const waves: Wave[] = [];
-  for (const task of [...tasks].sort(compareTasks)) {
-    const last = waves.at(-1);
-    const prune = isPruneTask(task);
-    if (last && last.phase === task.phase && last.wave === task.wave && last.prune === prune) last.tasks.push(task);
-    else waves.push({ phase: task.phase, wave: task.wave, prune, tasks: [task] });
-  }
-  return waves;
 }
