@@ -5,7 +5,7 @@
 // holds what the project forbids is recorded as a failure naming the rule, and is never assigned.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { bundleViolations } from '@flotilla/shared';
+import { bundleViolations, canonicalJson } from '@flotilla/shared';
 import { getApplication, isHubApplication, recordRender, type ApplicationRecord } from '../store/applications.ts';
 import { assignmentOf, limitsOfApplication, recordAssignment } from '../store/assignments.ts';
 import { bundleByKey } from '../store/bundles.ts';
@@ -41,11 +41,23 @@ async function projectChecked(db: Queryable, secrets: SecretBox, app: Applicatio
   if (isHubApplication(app)) return outcome;
   const limits = await limitsOfApplication(db, app.name);
   if (!limits) return outcome;
-  const bundle = await bundleByKey(db, secrets, outcome.bundleKey);
-  if (!bundle) return outcome;
   const destination = { ...(limits.cluster ?? {}), namespace: app.spec.destination?.namespace ?? '' };
-  const violations = bundleViolations({ name: app.project, spec: limits }, bundle.manifests, destination);
-  if (!violations.length) return outcome;
-  const shown = violations.slice(0, 5).map((v) => v.message).join('; ');
-  return { ok: false, type: 'ComparisonError', message: `the rendered manifests break project "${app.project}": ${shown}${violations.length > 5 ? `; and ${violations.length - 5} more` : ''} (nothing of this render is applied)` };
+  // A bundle's manifests never change under its key: the verdict on (bundle, project rules,
+  // destination) is kept, so a refresh that finds the same bundle does not open it again.
+  const key = canonicalJson([outcome.bundleKey, app.project, limits, destination]);
+  let refusal = verdicts.get(key);
+  if (refusal === undefined) {
+    const bundle = await bundleByKey(db, secrets, outcome.bundleKey);
+    if (!bundle) return outcome;
+    const violations = bundleViolations({ name: app.project, spec: limits }, bundle.manifests, destination);
+    const shown = violations.slice(0, 5).map((v) => v.message).join('; ');
+    refusal = violations.length ? `the rendered manifests break project "${app.project}": ${shown}${violations.length > 5 ? `; and ${violations.length - 5} more` : ''} (nothing of this render is applied)` : '';
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(key, refusal);
+  }
+  return refusal ? { ok: false, type: 'ComparisonError', message: refusal } : outcome;
 }
+
+/** Project verdicts on bundles, by bundle, project rules and destination ('' when none broken); the oldest go first. */
+const verdicts = new Map<string, string>();
+const MAX_VERDICTS = 4096;
