@@ -117,12 +117,14 @@ export class Reconciler {
     const window = guard?.automatedSyncAllowed(a, new Date(this.deps.clock.now()));
     const seen = await this.observe(a, target);
     const heal = this.fights.revertWindow(a.app, seen.compared);
+    const automated = automation(a);
+    const run = this.deps.state.run(a.app);
     const decision = decide({
       bundle: a.bundle,
       revision: a.revision,
       ...(a.operation ? { operation: a.operation } : {}),
-      ...(automation(a) ? { automated: automation(a)! } : {}),
-      ...(this.deps.state.run(a.app) ? { run: this.deps.state.run(a.app)! } : {}),
+      ...(automated ? { automated } : {}),
+      ...(run ? { run } : {}),
       finished: new Set(a.operation && this.deps.state.isFinished(a.operation.id) ? [a.operation.id] : []),
       drifted: seen.drifted,
       ...(this.lastSynced.has(a.app) ? { lastSynced: this.lastSynced.get(a.app)! } : {}),
@@ -213,7 +215,7 @@ export class Reconciler {
         const again: OperationRun = { ...run!, attempt: run!.attempt + 1, tasks: fresh.tasks.map((t) => ran.get(t.id) ?? t), failing: false, message: '' };
         delete again.retryAt;
         await this.deps.state.saveRun(a.app, again);
-        return this.carryOn(a, target, seen, again);
+        return this.carryOn(a, target, seen, again, fresh);
       }
       case 'continue':
         return this.carryOn(a, target, seen, run!);
@@ -241,7 +243,7 @@ export class Reconciler {
     // after a restart, every object it may have made (so nothing it made can be orphaned).
     await this.deps.state.setInventory(a.app, mergeSurvivors(toInventory(planned.resources), seen.inventory));
     await this.deps.state.saveRun(a.app, started);
-    return this.carryOn(a, target, seen, started);
+    return this.carryOn(a, target, seen, started, planned);
   }
 
   /** A run's tasks and objects, planned from its bundle (the target's, or a rollback's). */
@@ -260,8 +262,9 @@ export class Reconciler {
   }
 
   /** Advances a run as far as it goes now (sync-run.ts); a run that ends is recorded. */
-  private async carryOn(a: Assignment, target: Target, seen: Seen, run: OperationRun): Promise<void> {
-    const planned = await this.planned(a, run, seen);
+  private async carryOn(a: Assignment, target: Target, seen: Seen, run: OperationRun, plannedNow?: Awaited<ReturnType<Reconciler['planned']>>): Promise<void> {
+    // A run started or retried in this pass was planned just now; one carried on is planned again from its bundle.
+    const planned = plannedNow ?? await this.planned(a, run, seen);
     if ('problem' in planned) return this.finishRun(a, target, seen, { ...run, phase: 'Failed', message: planned.problem, finishedAt: this.iso() }, { retry: false });
     const options = parseSyncOptions([...syncOptionsOf(a), ...run.syncOptions]).options;
     const synced = new Set(run.bundle === a.bundle ? seen.compared.filter((c) => c.status === 'Synced').map((c) => refKey(refOf(c.target))) : []);
