@@ -4,6 +4,7 @@ import type { BundleCache } from './link/bundles.ts';
 import type { StateStore } from './link/state.ts';
 import type { ObjectRef } from './engine/objects.ts';
 import type { OperationRun } from './engine/operation.ts';
+import type { DeletionRun } from './engine/post-delete.ts';
 import type { DesiredSource, EngineState } from './engine/ports.ts';
 
 /** The assignments and bundles the engine reconciles to. */
@@ -14,7 +15,13 @@ export function desiredSourceOf(store: StateStore, bundles: BundleCache): Desire
   };
 }
 
-/** Inventories, operation runs and finished operations, in the state store. */
+/**
+ * Where an application's deletion run is kept: beside the runs (so the bundle it names is kept, agent.ts),
+ * under a key no application name can take (names are DNS labels, without '/').
+ */
+const deletionKey = (app: string) => `deletion/${app}`;
+
+/** Inventories, operation runs, deletion runs and finished operations, in the state store. */
 export function engineStateOf(store: StateStore): EngineState {
   return {
     inventory: (app) => (store.current.inventories[app] ?? []) as ObjectRef[],
@@ -32,6 +39,11 @@ export function engineStateOf(store: StateStore): EngineState {
     finish: (app, op) => store.update((s) => {
       delete s.runs[app];
       if (op) s.finishedOperations.push(op);
+    }),
+    deletion: (app) => store.current.runs[deletionKey(app)] as DeletionRun | undefined,
+    saveDeletion: (app, run) => store.update((s) => {
+      if (run) s.runs[deletionKey(app)] = run;
+      else delete s.runs[deletionKey(app)];
     }),
   };
 }

@@ -62,6 +62,16 @@ describe('hookTasks order', () => {
   it('postDeleteTasks gives the PostDelete hooks only', () => {
     assert.deepEqual(postDeleteTasks(hooks, 'op-1').map((t) => [t.phase, t.name]), [['PostDelete', 'gone']]);
   });
+
+  it('a hook\'s source is the same for every operation; a generateName instance\'s name is not', () => {
+    const generated = hooksOf([obj('Job', 'notify-', { [ARGO]: 'PostDelete' }), obj('Job', 'notify-', { [ARGO]: 'PostDelete' })]);
+    const [a, b] = [postDeleteTasks(generated, 'delete-1-0'), postDeleteTasks(generated, 'delete-1-1')];
+    const sources = (tasks: typeof a) => tasks.map((t) => t.source).sort();
+    assert.deepEqual(sources(a), ['batch/Job/ns/notify-*', 'batch/Job/ns/notify-*#1']);
+    assert.deepEqual(sources(b), sources(a));
+    assert.notDeepEqual(a.map((t) => t.name).sort(), b.map((t) => t.name).sort());
+    assert.equal(postDeleteTasks(hooks, 'op-1')[0]!.source, 'batch/Job/ns/gone');
+  });
 });
 
 describe('compareHookTasks sorts as plan.ts compareTasks sorts applies', () => {

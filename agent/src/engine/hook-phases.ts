@@ -21,8 +21,12 @@ export const HOOK_PHASE_ORDER: readonly HookPhase[] = ['PreSync', 'Sync', 'PostS
 /** Annotation on a hook instance: `<operation id>/<phase>` that created it, so a restarted run finds its own. */
 export const HOOK_OPERATION_ANNOTATION = 'flotilla.dev/hook-operation';
 
-/** One hook to run: its phase and wave, the instance's refKey and name, and the object to create. */
-export type HookTask<P extends HookPhase = SyncHookPhase> = { phase: P; wave: number; key: string; name: string; object: KubeObject; hook: Hook };
+/**
+ * One hook to run: its phase and wave, the instance's refKey and name, the object to create, and `source`:
+ * the hook as the bundle names it (group/kind/namespace/name, or generateName followed by '*'), the same
+ * for every operation, so an application's deletion that runs its hooks again knows which ones finished.
+ */
+export type HookTask<P extends HookPhase = SyncHookPhase> = { phase: P; wave: number; key: string; name: string; source: string; object: KubeObject; hook: Hook };
 
 /** What to do for a hook task about to start, given what the cluster has under its name. */
 export type HookCreation = 'create' | 'observe' | 'recreate' | 'apply';
@@ -76,7 +80,9 @@ function tasksFor<P extends HookPhase>(hooks: readonly HookObject[], operationId
       // splitHooks only lets through hooks that can be named, so this is a caller's mistake, not a user's.
       if (!name.ok) throw new Error(`hookTasks: ${name.error} (pass hooks from splitHooks)`);
       const instance = instanceObject(object, name.value, `${operationId}/${phase}`);
-      tasks.push({ phase, wave, key: refKey(refOf(instance)), name: name.value, object: instance, hook });
+      const named = object.metadata.name ? object.metadata.name : `${String(object.metadata['generateName'] ?? '')}*`;
+      const source = `${parseApiVersion(object.apiVersion).group}/${object.kind}/${object.metadata.namespace ?? ''}/${named}${occurrence ? `#${occurrence}` : ''}`;
+      tasks.push({ phase, wave, key: refKey(refOf(instance)), name: name.value, source, object: instance, hook });
     }
   }
   return tasks.sort(compareHookTasks);
@@ -87,7 +93,7 @@ export function hookTasks(hooks: readonly HookObject[], operationId: string): Ho
   return tasksFor(hooks, operationId, SYNC_PHASES);
 }
 
-/** The PostDelete hook tasks of deleting an application, sorted as they run. */
+/** The PostDelete hook tasks of deleting an application (post-delete.ts runs them), sorted by phase, wave, kind and name. */
 export function postDeleteTasks(hooks: readonly HookObject[], operationId: string): HookTask<'PostDelete'>[] {
   return tasksFor(hooks, operationId, ['PostDelete'] as const);
 }

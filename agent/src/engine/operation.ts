@@ -172,8 +172,10 @@ export function terminate(run: OperationRun, now: string): OperationRun {
 }
 
 /** A run's tasks as Argo CD's per-resource sync results, for the status (`operationState.result`). */
-export function changeSetOf(run: OperationRun): { resources: { key: string; phase: RunPhaseName; wave: number; kind: TaskKind; status: TaskStatus; result?: string; message?: string }[]; waves: { phase: RunPhaseName; wave: number; startedAt?: string; finishedAt?: string }[] } {
+export function changeSetOf(run: OperationRun): { revision?: string; resources: { key: string; phase: RunPhaseName; wave: number; kind: TaskKind; status: TaskStatus; result?: string; message?: string }[]; waves: { phase: RunPhaseName; wave: number; startedAt?: string; finishedAt?: string }[] } {
   return {
+    // The revision the run applies (Argo CD's syncResult.revision): an older one for `sync --revision` or a rollback.
+    ...(run.revision ? { revision: run.revision } : {}),
     resources: run.tasks.map((t) => ({ key: t.key, phase: t.phase, wave: t.wave, kind: t.kind, status: t.status, ...(t.result ? { result: t.result } : {}), ...(t.message ? { message: t.message } : {}) })),
     waves: groupsOf(run.tasks).map((group) => {
       const started = group.map((t) => t.startedAt).filter((s): s is string => s !== undefined).sort();

@@ -4,6 +4,7 @@
 import type { AppStatus, Assignment, EventMessage } from '@flotilla/shared';
 import type { ObjectRef } from './objects.ts';
 import type { OperationRun } from './operation.ts';
+import type { DeletionRun } from './post-delete.ts';
 
 /** What the hub wants applied: assignments and their bundles. */
 export interface DesiredSource {
@@ -35,6 +36,9 @@ export interface EngineState {
   lastFinished(app: string): FinishedOperation | undefined;
   /** Records a finished operation and drops the run in progress, in one durable write. */
   finish(app: string, op: FinishedOperation | undefined): Promise<void>;
+  /** The application's deletion in progress (resources, then PostDelete hooks), kept until the hub lets the app go. */
+  deletion(app: string): DeletionRun | undefined;
+  saveDeletion(app: string, run: DeletionRun | undefined): Promise<void>;
 }
 
 /** Where status and events go (the hub, eventually). */

@@ -9,6 +9,8 @@
 //   4. act: runs go through sync-run.ts (re-entrant: each call advances the lowest unfinished phase
 //      and wave and stores the run), finished runs are recorded (inventory, operation outcome,
 //      events), and the status goes to the hub.
+// An application being deleted goes through app-deletion.ts instead: its resources, then its
+// PostDelete hooks, then the hub is told.
 import type { Logger } from 'pino';
 import type { AppStatus, Assignment } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
@@ -26,8 +28,9 @@ import { changeSetOf, terminate, type OperationRun } from './operation.ts';
 import { planRun } from './run-plan.ts';
 import { executeSync } from './sync-run.ts';
 import { retryAfterFailure, type RetryStrategy } from './retry.ts';
-import { deleteApplicationResources } from './deletion.ts';
-import { applyPolicyOf } from './apply-options.ts';
+import { AppDeletion } from './app-deletion.ts';
+import { applyPolicyOf, managedNamespaceMetadataOf } from './apply-options.ts';
+import { dryRun, syncedKeys } from './dry-run.ts';
 import { buildStatus, type Compared } from './status.ts';
 import { StatusReporter } from './status-reporter.ts';
 import { FightWatch } from './fight-watch.ts';
@@ -82,6 +85,7 @@ export class Reconciler {
   private readonly comparer: Comparer;
   private readonly reporter: StatusReporter;
   private readonly fights: FightWatch;
+  private readonly deletion: AppDeletion;
   private readonly deps: ReconcilerDeps;
   private readonly log: Logger;
 
@@ -91,6 +95,11 @@ export class Reconciler {
     this.comparer = new Comparer(deps.kube, deps.watcher);
     this.reporter = new StatusReporter(deps.kube, deps.sink, deps.events, this.log);
     this.fights = new FightWatch(deps.kube, deps.clock);
+    this.deletion = new AppDeletion({
+      ...deps, log: this.log,
+      watch: (o) => deps.watcher.live(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace),
+      report: (a, conditions) => this.report(a, undefined, conditions),
+    });
   }
 
   /** One pass over one application. */
@@ -98,7 +107,9 @@ export class Reconciler {
     const assignment = this.deps.desired.assignment(app);
     if (!assignment) return this.forget(app);
     try {
-      if (assignment.deletion) return await this.delete(assignment);
+      if (assignment.deletion) return await this.deletion.delete(assignment);
+      // An app of that name deleted before (its run kept until the hub let it go) starts afresh.
+      await this.deletion.forget(app);
       await this.sync(assignment);
     } catch (error) {
       this.log.error({ app, err: error }, 'reconcile failed; retrying');
@@ -110,9 +121,9 @@ export class Reconciler {
   private async sync(a: Assignment): Promise<void> {
     const target = await this.desiredOf(a, a.bundle);
     if ('problem' in target) return this.report(a, undefined, [{ type: 'ComparisonError', message: target.problem }]);
-    // The project's limits travel in the assignment: checked here too, loaded only when present.
+    // The project's limits travel in the assignment: checked here too (resources and hooks), loaded only when present.
     const guard = a.projectLimits ? await import('./project-guard.ts') : undefined;
-    const refused = guard?.projectProblem(a, target.resources);
+    const refused = guard?.projectProblem(a, [...target.resources, ...target.hooks.map((h) => h.object)]);
     if (refused) return this.report(a, undefined, [{ type: 'ComparisonError', message: refused }]);
     const window = guard?.automatedSyncAllowed(a, new Date(this.deps.clock.now()));
     const seen = await this.observe(a, target);
@@ -160,15 +171,14 @@ export class Reconciler {
       else complete = false; // e.g. a CRD of the same bundle not installed yet: prepare again next time
     }
     const prepared = prepareDesired(manifests, a.app, a.namespace, (group, kind) => scopes.get(`${group}/${kind}`));
+    // PostDelete hooks are not run by a sync (hook-phases.ts hookTasks): app-deletion.ts runs them.
     const split = splitHooks(prepared.objects);
-    // PostDelete hooks run when an application is deleted, which the engine does not do yet: refused, not ignored.
-    const postDelete = split.hooks.filter((h) => h.hook.types.includes('PostDelete')).map((h) => ({ ref: `${h.object.kind}/${h.object.metadata.name || h.object.metadata['generateName']}`, message: 'PostDelete hooks are not run by Flotilla yet: remove the hook, or its PostDelete type, to sync this application' }));
     // Flotilla always compares server-side (a dry-run apply, through admission webhooks): turning that off is refused.
     const compareOff = split.resources.filter((o) => {
       const options = parseCompareOptions(o.metadata.annotations?.[COMPARE_OPTIONS_ANNOTATION]).options;
       return options.serverSideDiff === false || options.includeMutationWebhook === false;
     }).map((o) => ({ ref: `${o.kind}/${o.metadata.name}`, message: `${COMPARE_OPTIONS_ANNOTATION}: ServerSideDiff=false and IncludeMutationWebhook=false are not supported: Flotilla always diffs with a server-side dry run through admission webhooks` }));
-    const errors = [...prepared.errors, ...split.errors, ...postDelete, ...compareOff];
+    const errors = [...prepared.errors, ...split.errors, ...compareOff];
     if (errors.length) return { problem: errors.map((e) => `${e.ref ? `${e.ref}: ` : ''}${e.message}`).join('; ') };
     const target = { bundle, namespace: a.namespace, resources: split.resources, hooks: split.hooks, complete };
     if (complete && bundle === a.bundle) this.prepared.set(a.app, target);
@@ -235,8 +245,9 @@ export class Reconciler {
     if ('problem' in planned) return this.finishRun(a, target, seen, { ...run, phase: 'Failed', message: planned.problem, finishedAt: now }, { retry: false });
     const started: OperationRun = { ...run, tasks: planned.tasks };
     if (start.dryRun) {
-      const changes = started.tasks.filter((t) => t.status === 'Pending').map((t) => `${t.kind} ${t.key}`);
-      return this.finishRun(a, target, seen, { ...started, phase: 'Succeeded', message: `dry run: ${changes.length} task(s) planned, nothing changed${changes.length ? `: ${changes.slice(0, 10).join(', ')}${changes.length > 10 ? ', …' : ''}` : ''}`, finishedAt: now }, { retry: false });
+      // Nothing written: each task answers what the sync would do (dry-run.ts).
+      const outcome = await dryRun(started, planned.objects, { kube: this.deps.kube, synced: syncedKeys(seen.compared, run.bundle === a.bundle), managedNamespaceMetadata: managedNamespaceMetadataOf(a.syncPolicy) !== undefined, now });
+      return this.finishRun(a, target, seen, outcome, { retry: false });
     }
     if (start.reason === 'self-heal') await this.fights.beforeRevert(a.app, seen.compared);
     // Record what we are about to create before creating it: an agent killed mid-sync still knows,
@@ -347,24 +358,11 @@ export class Reconciler {
     }), seen?.compared ?? []);
   }
 
-  private async delete(a: Assignment): Promise<void> {
-    const inventory = this.deps.state.inventory(a.app);
-    const { remaining, waiting } = await deleteApplicationResources(this.deps.kube, a.app, inventory, a.deletion?.propagationPolicy === 'background' ? 'Background' : 'Foreground', a.deletion?.confirmed === true);
-    if (remaining.length) {
-      await this.report(a, undefined, [{ type: 'DeletionInProgress', message: `waiting for ${remaining.length} resource(s) to be deleted${waiting.length ? `: ${waiting.join('; ')}` : ''}` }]);
-      this.deps.requeue(a.app, 1000);
-      return;
-    }
-    await this.deps.state.setInventory(a.app, undefined);
-    this.deps.sink.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: this.iso() }, a.app);
-    this.deps.events?.own(a.app, []);
-    this.deps.sink.reportStatus(a.app, { sync: { status: 'Unknown' }, health: { status: 'Missing' }, resources: [], reconciledAt: this.iso(), deleted: true });
-  }
-
   private async forget(app: string): Promise<void> {
     // The hub no longer assigns it (deleted without cascade, or moved): leave its resources as they are.
     if (this.deps.state.inventory(app).length) await this.deps.state.setInventory(app, undefined);
     if (this.deps.state.run(app)) await this.deps.state.saveRun(app, undefined);
+    await this.deletion.forget(app);
     this.comparer.forget(app);
     this.prepared.delete(app);
     this.reporter.forget(app);

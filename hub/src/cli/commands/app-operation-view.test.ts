@@ -2,7 +2,7 @@
 // application, id, expected), and `app get`'s compact operation block with waves and results.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeOperation, formatWaves, operationStatus, type OperationHolder } from './app-operation-view.ts';
+import { describeChangeSet, describeOperation, formatWaves, operationStatus, type OperationHolder } from './app-operation-view.ts';
 
 const t0 = '2026-12-01T10:00:00.000Z';
 const t1 = '2026-12-01T10:00:01.500Z';
@@ -60,5 +60,12 @@ describe('describeOperation', () => {
     assert.equal(describeOperation({ status: { operationState: { id: 'auto-1', phase: 'Succeeded', message: 'synced 2', startedAt: t0, finishedAt: t2 } } }),
       `Operation:  auto-1 Succeeded: synced 2\nStarted:    ${t0}, finished ${t2} (2.0s)\n`);
   });
+  it('shows the revision the operation applied, and a pending one\'s', () => {
+    assert.equal(describeOperation({ status: { operationState: { id: 'op', phase: 'Succeeded', message: 'synced', result: { revision: 'abc123', resources: [] } } } }),
+      'Operation:      op Succeeded: synced\nSync Revision:  abc123\n');
+    assert.equal(describeOperation({ status: {}, operation: { id: 'op', kind: 'rollback', revision: 'def456' } }),
+      'Operation:      rollback op Pending\nSync Revision:  def456\n');
+  });
   it('formats waves', () => assert.equal(formatWaves([]), ''));
+  it('the ChangeSet table is empty without tasks', () => assert.equal(describeChangeSet({ id: 'op', phase: 'Succeeded' }), ''));
 });

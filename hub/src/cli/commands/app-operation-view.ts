@@ -30,13 +30,14 @@ export interface OperationStateView {
   message?: string;
   startedAt?: string;
   finishedAt?: string;
-  result?: { resources?: OperationResourceView[]; waves?: OperationWaveView[] };
+  /** The agent's ChangeSet: the revision the run applies (Argo CD's syncResult.revision), its tasks and waves. */
+  result?: { revision?: string; resources?: OperationResourceView[]; waves?: OperationWaveView[] };
 }
 
 /** The parts of an application the operation views read. */
 export interface OperationHolder {
   status: { operationState?: OperationStateView };
-  operation?: { id: string; kind: string };
+  operation?: { id: string; kind: string; revision?: string };
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
@@ -76,14 +77,20 @@ export function describeOperation(a: OperationHolder): string {
     ? `${pending.kind} ${pending.id} ${shown?.phase ?? 'Pending'}`
     : `${shown!.id} ${shown!.phase}`;
   const pairs: [string, string][] = [['Operation', operationLine(head, shown?.message ?? '')]];
+  // The revision this operation applies, as `argocd app get` shows "Sync Revision" (an older one after `sync --revision` or a rollback).
+  const revision = shown?.result?.revision ?? pending?.revision;
+  if (revision) pairs.push(['Sync Revision', revision]);
   if (shown?.startedAt) pairs.push(['Started', shown.startedAt + (shown.finishedAt ? `, finished ${shown.finishedAt} (${duration(shown.startedAt, shown.finishedAt)})` : '')]);
   const waves = shown?.result?.waves ?? [];
   if (waves.length) pairs.push(['Waves', formatWaves(waves)]);
-  let text = renderKeyValues(pairs);
-  const resources = shown?.result?.resources ?? [];
-  if (resources.length) {
-    text += '\n' + renderTable(['phase', 'wave', 'task', 'resource', 'status', 'result', 'message'],
-      resources.map((r) => [r.phase, String(r.wave), r.kind, r.key, r.status, r.result ?? '', r.message ?? '']));
-  }
-  return text;
+  const changes = describeChangeSet(shown);
+  return renderKeyValues(pairs) + (changes ? '\n' + changes : '');
+}
+
+/** The operation's tasks as a table (phase, wave, task, resource, status, result, message); empty without any. */
+export function describeChangeSet(state: OperationStateView | undefined): string {
+  const resources = state?.result?.resources ?? [];
+  if (!resources.length) return '';
+  return renderTable(['phase', 'wave', 'task', 'resource', 'status', 'result', 'message'],
+    resources.map((r) => [r.phase, String(r.wave), r.kind, r.key, r.status, r.result ?? '', r.message ?? '']));
 }

@@ -1,7 +1,9 @@
 // `flotilla app rollback NAME [ID]` and `flotilla app terminate-op NAME`, and the wait for one
 // operation that `app sync --wait` and `app rollback --wait` share: it polls the application and
 // prints the operation's phase and message each time they change (the `app wait` progress line),
-// then its outcome; a Failed or Error outcome exits 1, as `argocd app sync` does.
+// then its outcome and the operation's ChangeSet (one row per task: what it did, or for a dry run
+// what it would do), as `argocd app sync` prints its resource results; a Failed or Error outcome
+// exits 1, as `argocd app sync` does.
 import type { Command } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type ApiClient } from '../client.ts';
@@ -10,7 +12,7 @@ import { clientOf, outputOption, parseNonNegativeInt, print } from '../kit.ts';
 import { renderObject } from '../output.ts';
 import { Progress } from './app-state.ts';
 import { formatElapsed } from './app-state-view.ts';
-import { operationLine, operationStatus, type OperationHolder } from './app-operation-view.ts';
+import { describeChangeSet, operationLine, operationStatus, type OperationHolder } from './app-operation-view.ts';
 
 const path = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
 const POLL_MS = 300;
@@ -34,7 +36,9 @@ export async function waitForOperation(client: ApiClient, name: string, id: stri
         const line = operationLine(now.phase, now.message);
         if (now.done) {
           progress.end();
-          if (now.phase === 'Succeeded') return print(`operation ${id} ${line} (${formatElapsed(Date.now() - started)})`);
+          const changes = describeChangeSet(now.state);
+          if (now.phase === 'Succeeded') return print(`operation ${id} ${line} (${formatElapsed(Date.now() - started)})${changes ? `\n\n${changes}` : ''}`);
+          if (changes) print(changes);
           throw new CliError(`operation ${id} of application ${name} completed with phase ${line}`);
         }
         progress.show(`${formatElapsed(Date.now() - started)}  ${line}`, line, false);
