@@ -3,7 +3,8 @@
 // A successful sync goes into the history: the hub's operations (a revision sync or a rollback with
 // the bundle and revision it carried), and the automated syncs the agent starts itself (`auto-…`).
 // A pending terminate is settled when the run it stops is reported finished (or, when that run
-// never started, by any report with nothing running).
+// never started, by any report with nothing running). Operation starts and outcomes are audited
+// (operation-audit.ts).
 import type { StatusMessage } from '@flotilla/shared';
 import type pg from 'pg';
 import { withTransaction } from '../store/db.ts';
@@ -13,6 +14,7 @@ import { assignmentOf, recordAssignment } from '../store/assignments.ts';
 import { saveStatus } from '../store/status.ts';
 import { historyEntryOf } from '../store/history-entry.ts';
 import { hasHistoryFor, historyLimitOf, recordHistory } from '../store/sync-history.ts';
+import { auditOperationReport } from './operation-audit.ts';
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Error']);
 
@@ -28,6 +30,7 @@ export async function handleStatus(pool: pg.Pool, clusterId: number, message: St
     if (!app || app.clusterId !== clusterId) return 'foreign';
     const result = await saveStatus(db, clusterId, message.app, message.seq, message.status);
     if (result !== 'stored') return result;
+    await auditOperationReport(db, app, message.status.operationState);
     owner = app.owner;
     const op = message.status.operationState;
     if (op && app.operation?.kind === 'terminate') await settleTerminate(db, clusterId, app, op);
