@@ -5,9 +5,9 @@
 // Every decision says which rule, or the lack of one, decided it. No I/O: built from data.
 import { newEnforcer, newModelFromString, StringAdapter, type Enforcer } from 'casbin';
 import { BUILTIN_POLICY, RBAC_MODEL } from './model.ts';
-import { formatRule, parsePolicy, type PolicyRule, type RbacSettings } from './policy.ts';
+import { formatRule, parsePolicy, type MatchMode, type PolicyRule, type RbacSettings } from './policy.ts';
 import { patternMatcher } from './glob.ts';
-import { objectFilter } from './list-filter.ts';
+import { objectFilter, objectPatterns } from './list-filter.ts';
 
 /** Who asks: an account name (or `proj:<project>:<role>`) and its groups. */
 export interface RbacSubject {
@@ -55,6 +55,15 @@ export class RbacEnforcer {
     }
     return filter;
   }
+
+  /** The allow and deny object patterns that decide `permits` (for SQL list filters), with the match mode they are written in. */
+  patterns(subject: RbacSubject, resource: string, action: string): { allow: string[]; deny: string[]; matchMode: MatchMode } {
+    const names = [subject.account, ...subject.groups, this.#defaultRole].filter(Boolean);
+    return { ...objectPatterns(this.#rules, this.#match, names, resource, action), matchMode: this.matchMode };
+  }
+
+  /** How policy patterns match (policy.matchMode). */
+  matchMode: MatchMode = 'glob';
 
   /** May this subject do `action` on `resource` `object`? With the reason. */
   decide(subject: RbacSubject, resource: string, action: string, object: string): Decision {
@@ -109,5 +118,7 @@ export async function buildEnforcer(settings: RbacSettings, extra: SourcedRule[]
   const casbin = await newEnforcer(newModelFromString(RBAC_MODEL), new StringAdapter([...sources.keys()].join('\n')));
   const match = patternMatcher(settings.matchMode);
   await casbin.addFunction('globOrRegexMatch', match);
-  return new RbacEnforcer(casbin, sources, settings.policyDefault, rules, match);
+  const enforcer = new RbacEnforcer(casbin, sources, settings.policyDefault, rules, match);
+  enforcer.matchMode = settings.matchMode;
+  return enforcer;
 }

@@ -23,8 +23,8 @@ export function reachableRoles(rules: readonly PolicyRule[], names: readonly str
   return seen;
 }
 
-/** A predicate over objects: may these subjects do `action` on `resource` OBJECT? */
-export function objectFilter(rules: readonly PolicyRule[], match: Match, names: readonly string[], resource: string, action: string): (object: string) => boolean {
+/** The object patterns that decide for these subjects: allowed when one allow matches and no deny does (api list pages compile them to SQL). */
+export function objectPatterns(rules: readonly PolicyRule[], match: Match, names: readonly string[], resource: string, action: string): { allow: string[]; deny: string[] } {
   const subjects = reachableRoles(rules, names);
   const allow: string[] = [];
   const deny: string[] = [];
@@ -32,5 +32,11 @@ export function objectFilter(rules: readonly PolicyRule[], match: Match, names: 
     if (rule.kind !== 'p' || !subjects.has(rule.subject) || !match(resource, rule.resource) || !match(action, rule.action)) continue;
     (rule.effect === 'allow' ? allow : deny).push(rule.object);
   }
+  return { allow: [...new Set(allow)], deny: [...new Set(deny)] };
+}
+
+/** A predicate over objects: may these subjects do `action` on `resource` OBJECT? */
+export function objectFilter(rules: readonly PolicyRule[], match: Match, names: readonly string[], resource: string, action: string): (object: string) => boolean {
+  const { allow, deny } = objectPatterns(rules, match, names, resource, action);
   return (object) => allow.some((p) => match(object, p)) && !deny.some((p) => match(object, p));
 }

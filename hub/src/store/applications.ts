@@ -105,10 +105,12 @@ interface AppRow {
   status_updated_at: Date | null;
 }
 
-const SELECT = `SELECT a.*, c.name AS cluster_name, s.seq AS status_seq, s.status, s.updated_at AS status_updated_at
+/** The SELECT of application records (aliases a, c and s), read by list pages too (store/list-applications.ts). */
+export const SELECT = `SELECT a.*, c.name AS cluster_name, s.seq AS status_seq, s.status, s.updated_at AS status_updated_at
   FROM applications a LEFT JOIN clusters c ON c.id = a.cluster_id LEFT JOIN application_status s ON s.app_name = a.name`;
 
-function toRecord(row: AppRow): ApplicationRecord {
+/** A row of SELECT as a record. */
+export function toRecord(row: AppRow): ApplicationRecord {
   return {
     name: row.name,
     project: row.project,

@@ -129,9 +129,10 @@ export async function getClusterByServer(db: Queryable, serverUrl: string): Prom
   return row && toRecord(row);
 }
 
-/** Every cluster, by name. */
-export async function listClusters(db: Queryable): Promise<ClusterRecord[]> {
-  return (await db.query<ClusterRow>(`${SELECT} ORDER BY c.name`)).rows.map(toRecord);
+/** Every cluster, by name; with `names`, only those. */
+export async function listClusters(db: Queryable, filter: { names?: string[] } = {}): Promise<ClusterRecord[]> {
+  const where = filter.names ? ' WHERE c.name = ANY($1)' : '';
+  return (await db.query<ClusterRow>(`${SELECT}${where} ORDER BY c.name`, filter.names ? [filter.names] : [])).rows.map(toRecord);
 }
 
 /** Removes a cluster, its tokens and logs; refused (false) while applications target it. */

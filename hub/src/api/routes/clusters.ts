@@ -1,10 +1,11 @@
 // Cluster registration: add (with a one-time bootstrap token and the agent install command),
 // list, get, remove, issue a new bootstrap token, and revoke every credential of a cluster.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { alreadyExists, notFound, FlotillaError } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
-import { permittedItems } from '../rbac.ts';
+import { ListMetadata, NamedListQuery } from '../list-query.ts';
+import { listNamedPage } from '../list-named.ts';
 import { connectionState, createCluster, deleteCluster, getCluster, issueBootstrapToken, listClusters, revokeClusterTokens, setClusterLabels, setClusterServer, type ClusterRecord, type ServerConflict } from '../../store/clusters.ts';
 import { notifyRevoked } from '../../store/assignments.ts';
 import { recordAudit } from '../../store/audit.ts';
@@ -47,9 +48,12 @@ function agentSetup(ctx: HubContext, token: string) {
 
 /** /api/v1/clusters. */
 export const clusterRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { rbac: { resource: 'clusters', action: 'get', list: true } }, schema: { summary: 'List clusters (those the caller may get)', tags: ['clusters'] } }, async (request) => {
+  app.get<{ Querystring: Static<typeof NamedListQuery> }>('/', {
+    config: { rbac: { resource: 'clusters', action: 'get', list: true } },
+    schema: { summary: 'List clusters (those the caller may get); pages with limit and continue, filters by selector and search', tags: ['clusters'], querystring: NamedListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Unknown()), metadata: ListMetadata }), ...errorResponses } },
+  }, async (request) => {
     const now = new Date();
-    return { items: permittedItems(request, 'clusters', await listClusters(ctx.pool), (c) => c.name).map((c) => presentCluster(c, ctx, now)) };
+    return listNamedPage(ctx, request, 'clusters', request.query, async (names) => (await listClusters(ctx.pool, { names })).map((c) => presentCluster(c, ctx, now)));
   });
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name', {

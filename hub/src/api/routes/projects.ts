@@ -6,7 +6,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_PROJECT, FlotillaError, alreadyExists, notFound } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
-import { permittedItems } from '../rbac.ts';
+import { ListMetadata, NamedListQuery } from '../list-query.ts';
+import { listNamedPage } from '../list-named.ts';
 import { deleteProject, getProject, insertProject, listProjects, projectUsers, updateProject, type ProjectRecord } from '../../store/projects.ts';
 import { withTransaction, type Queryable } from '../../store/db.ts';
 import { recordAudit } from '../../store/audit.ts';
@@ -31,7 +32,10 @@ async function replace(db: Queryable, write: ReturnType<typeof toProjectWrite>):
 
 /** /api/v1/projects. */
 export const projectRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) => {
-  app.get('/', { config: { rbac: { resource: 'projects', action: 'get', list: true } }, schema: { summary: 'List projects (those the caller may get)', tags: ['projects'] } }, async (request) => ({ items: permittedItems(request, 'projects', await listProjects(ctx.pool), (p) => p.name).map(present) }));
+  app.get<{ Querystring: Static<typeof NamedListQuery> }>('/', {
+    config: { rbac: { resource: 'projects', action: 'get', list: true } },
+    schema: { summary: 'List projects (those the caller may get); pages with limit and continue, filters by selector and search', tags: ['projects'], querystring: NamedListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Unknown()), metadata: ListMetadata }), ...errorResponses } },
+  }, async (request) => listNamedPage(ctx, request, 'projects', request.query, async (names) => (await listProjects(ctx.pool, { names })).map(present)));
   app.get<{ Params: Static<typeof NameParams> }>('/:name', {
     config: { rbac: { resource: 'projects', action: 'get' } },
     schema: { summary: 'Get a project', tags: ['projects'], params: NameParams, response: errorResponses },

@@ -7,6 +7,7 @@ import { ApiError, type ApiClient } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
 import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, parseNonNegativeInt, print, readStdin } from '../kit.ts';
 import { renderList, renderObject, shortRevision } from '../output.ts';
+import { listAll } from '../list-pages.ts';
 import { registerAppHistory } from './app-history.ts';
 import { registerAppOperations, waitForOperation } from './app-operation.ts';
 import { registerAppState } from './app-state.ts';
@@ -62,6 +63,29 @@ interface SyncFlags {
   output?: 'json' | 'yaml';
 }
 
+/** The filters of `app list`. */
+interface AppListFlags {
+  project?: string[];
+  cluster?: string[];
+  destNamespace?: string[];
+  repo?: string[];
+  selector?: string;
+  sync?: string[];
+  health?: string[];
+  search?: string;
+  output?: string;
+}
+
+const joined = (values: string[] | undefined) => (values?.length ? values.join(',') : undefined);
+
+/** The list query of `app list`'s flags (repeated flags become comma-separated values). */
+function appListQuery(opts: AppListFlags) {
+  return {
+    project: joined(opts.project), cluster: joined(opts.cluster), namespace: joined(opts.destNamespace), repo: joined(opts.repo),
+    sync: joined(opts.sync), health: joined(opts.health), selector: opts.selector, search: opts.search,
+  };
+}
+
 /** Adds `app create|list|get|diff|wait|history|rollback|terminate-op|delete|sync|refresh`. */
 export function registerApp(program: Command): void {
   const app = program.command('app').description('manage applications (Argo CD Application objects)');
@@ -104,11 +128,17 @@ export function registerApp(program: Command): void {
     .command('list')
     .alias('ls')
     .description('list applications')
-    .option('--project <project>', 'only this project')
-    .option('--cluster <cluster>', 'only applications on this cluster')
+    .option('-p, --project <project>', 'only these projects (repeatable, or comma-separated)', collect)
+    .option('-c, --cluster <cluster>', 'only applications on these clusters, by name or API URL (repeatable)', collect)
+    .option('--dest-namespace <namespace>', 'only applications deploying to these destination namespaces (repeatable)', collect)
+    .option('-r, --repo <url>', 'only applications with a source in these repositories (repeatable)', collect)
+    .option('-l, --selector <selector>', 'only applications whose labels match (k=v, k!=v, k, !k, k in (a,b), k notin (a,b))')
+    .option('--sync <status>', 'only these sync statuses: Synced, OutOfSync, Unknown (repeatable)', collect)
+    .option('--health <status>', 'only these health statuses: Healthy, Progressing, Degraded, Suspended, Missing, Unknown (repeatable)', collect)
+    .option('--search <text>', 'only applications whose name contains this text (case-insensitive)')
     .addOption(outputOption())
-    .action(async (opts: { project?: string; cluster?: string; output?: string }, cmd: Command) => {
-      const { items } = await clientOf(cmd).get<{ items: ApplicationView[] }>('/api/v1/applications', { project: opts.project, cluster: opts.cluster });
+    .action(async (opts: AppListFlags, cmd: Command) => {
+      const items = await listAll<ApplicationView>(clientOf(cmd), '/api/v1/applications', appListQuery(opts));
       print(renderList(items, applicationColumns, formatOf(opts)));
     });
 

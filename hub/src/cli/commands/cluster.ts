@@ -1,6 +1,7 @@
 // `flotilla cluster ...`: register a cluster (printing its one-time bootstrap token and the agent
 // install command), list, get, remove, issue a new token, and revoke its credentials.
 import { CliError } from '../errors.ts';
+import { listAll } from '../list-pages.ts';
 import type { Command } from 'commander';
 import { collectLabel, clientOf, formatOf, outputOption, print } from '../kit.ts';
 import { formatLabels, renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
@@ -103,9 +104,11 @@ export function registerCluster(program: Command): void {
     .command('list')
     .alias('ls')
     .description('list clusters')
+    .option('-l, --selector <selector>', 'only clusters whose labels match (k=v, k!=v, k, !k, k in (a,b), k notin (a,b))')
+    .option('--search <text>', 'only clusters whose name contains this text (case-insensitive)')
     .addOption(outputOption())
-    .action(async (opts: { output?: string }, cmd: Command) => {
-      const { items } = await clientOf(cmd).get<{ items: ClusterView[] }>('/api/v1/clusters');
+    .action(async (opts: { output?: string; selector?: string; search?: string }, cmd: Command) => {
+      const items = await listAll<ClusterView>(clientOf(cmd), '/api/v1/clusters', { selector: opts.selector, search: opts.search });
       print(renderList(items, clusterColumns, formatOf(opts)));
     });
 

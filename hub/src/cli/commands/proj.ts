@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { ApiError, type ApiClient } from '../client.ts';
 import { CliError } from '../errors.ts';
+import { listAll } from '../list-pages.ts';
 import { clientOf, confirm, formatOf, outputOption, print, readStdin } from '../kit.ts';
 import { renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
 import { splitManifests } from './app-view.ts';
@@ -109,9 +110,11 @@ export function registerProj(program: Command): void {
     .command('list')
     .alias('ls')
     .description('list projects')
+    .option('-l, --selector <selector>', 'only projects whose labels match (k=v, k!=v, k, !k, k in (a,b), k notin (a,b))')
+    .option('--search <text>', 'only projects whose name contains this text (case-insensitive)')
     .addOption(outputOption())
-    .action(async (opts: { output?: string }, cmd: Command) => {
-      const { items } = await clientOf(cmd).get<{ items: ProjectView[] }>('/api/v1/projects');
+    .action(async (opts: { output?: string; selector?: string; search?: string }, cmd: Command) => {
+      const items = await listAll<ProjectView>(clientOf(cmd), '/api/v1/projects', { selector: opts.selector, search: opts.search });
       print(renderList(items, projectColumns, formatOf(opts)));
     });
 
