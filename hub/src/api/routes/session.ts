@@ -7,6 +7,7 @@ import type { Static } from '@sinclair/typebox';
 import { unauthenticated, invalidInput } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
 import { createSession, deleteSession, updatePassword } from '../../store/accounts.ts';
+import { deleteSsoSession, isSsoSessionToken } from '../../store/sso.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { bearerToken } from '../auth.ts';
 import { authenticatePassword } from '../login.ts';
@@ -24,7 +25,7 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
     const { username, password } = request.body;
     const account = await withRetryAfter(reply, authenticatePassword(ctx, { username, password, ip: request.ip }));
     if (!account) {
-      await recordAudit(ctx.pool, { actor: username.slice(0, 256), action: 'login-failed', resource: 'session', object: username.slice(0, 256), detail: { address: request.ip } });
+      await recordAudit(ctx.pool, { actor: username.slice(0, 256), action: 'login-failed', resource: 'session', object: username.slice(0, 256), result: 'failure', detail: { address: request.ip } });
       throw unauthenticated('invalid username or password');
     }
     const session = await createSession(ctx.pool, account, ctx.settings.sessionTtlSeconds);
@@ -40,7 +41,8 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
 
   app.delete('/session', { config: { public: true }, schema: { summary: 'Log out', tags: ['session'] } }, async (request, reply) => {
     const token = bearerToken(request);
-    if (token) await deleteSession(ctx.pool, token);
+    if (token && isSsoSessionToken(token)) await deleteSsoSession(ctx.pool, ctx.secrets, token);
+    else if (token) await deleteSession(ctx.pool, token);
     void reply.header('set-cookie', clearedSessionCookie(ctx.settings.tls));
     return { loggedOut: true };
   });

@@ -8,6 +8,7 @@ import { ApiClient } from '../client.ts';
 import { configPath, loadConfig, loadTrust, normalizeServer, resolveTarget, saveConfig, trustOf, type TrustConfig } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import { globalsOf, print, secretOrPrompt } from '../kit.ts';
+import { loginWithSso } from './login-sso.ts';
 
 /** Adds `login` and `logout`. */
 export function registerLogin(program: Command): void {
@@ -17,6 +18,7 @@ export function registerLogin(program: Command): void {
     .argument('<url>', 'the hub URL, e.g. http://127.0.0.1:8080')
     .option('--username <name>', 'account name', 'admin')
     .option('--password <password>', 'password (asked for on a terminal when left out)')
+    .option('--sso', 'log in through the hub\'s SSO provider: prints a URL to open in a browser, waits on a 127.0.0.1 port for the result')
     .option('--ca-file <file>', "verify the hub's certificate against this PEM CA (or the certificate itself)")
     .option('--hub-fingerprint <sha256>', "accept the hub's certificate only with this SHA-256 fingerprint (printed by flotilla-hub at start)")
     .option('--insecure-skip-tls-verify', "accept any certificate the hub shows (unsafe)")
@@ -29,10 +31,12 @@ export function registerLogin(program: Command): void {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      const password = await secretOrPrompt(opts.password, '--password', `password for ${opts.username}: `);
-      const answer = await new ApiClient(server, undefined, loadTrust(trust)).request<{ token: string; username: string }>('POST', '/api/v1/session', {
-        body: { username: opts.username, password },
-      });
+      if (opts.sso && opts.password !== undefined) throw new UsageError('--sso logs in through the identity provider: leave out --password');
+      const answer = opts.sso
+        ? { body: await loginWithSso(server, loadTrust(trust), print) }
+        : await new ApiClient(server, undefined, loadTrust(trust)).request<{ token: string; username: string }>('POST', '/api/v1/session', {
+          body: { username: opts.username, password: await secretOrPrompt(opts.password, '--password', `password for ${opts.username}: `) },
+        });
       const path = configPath();
       // The trust given now replaces any stored for an earlier hub.
       saveConfig({ server, token: answer.body.token, username: answer.body.username, ...trust }, path);
@@ -64,6 +68,7 @@ export function registerLogin(program: Command): void {
 interface LoginOptions {
   username: string;
   password?: string;
+  sso?: boolean;
   caFile?: string;
   hubFingerprint?: string;
   insecureSkipTlsVerify?: boolean;
