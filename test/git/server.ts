@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { recordSecret, recordSecretsInText } from '../support/secret-ledger.ts';
 
 /** Basic-auth credentials a server may demand. */
 export interface BasicAuth {
@@ -56,6 +57,7 @@ function git(cwd: string, ...args: string[]): string {
 /** Starts a Git server on 127.0.0.1 (port 0 = any free port). */
 export async function startGitServer(options: { auth?: BasicAuth; port?: number; root?: string } = {}): Promise<GitServer> {
   const owned = options.root === undefined;
+  if (options.auth) recordSecret('git server password', options.auth.password);
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'flotilla-git-'));
   const reposDir = join(root, 'repos');
   const workDir = join(root, 'work');
@@ -94,6 +96,7 @@ export async function startGitServer(options: { auth?: BasicAuth; port?: number;
       }
       mkdirSync(dirname(file), { recursive: true });
       if (typeof content === 'string') {
+        recordSecretsInText(`git ${path}`, content); // a Secret's values join the suite's ledger (test/support/secret-ledger.ts)
         writeFileSync(file, content);
       } else {
         rmSync(file, { force: true, recursive: true });

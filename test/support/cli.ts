@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { recordSecret, recordSecretsInText } from './secret-ledger.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,10 +25,15 @@ export function startCli(config: string, args: string[], input?: string): Starte
   const env: NodeJS.ProcessEnv = { ...process.env, FLOTILLA_CONFIG: config };
   delete env.FLOTILLA_SERVER;
   delete env.FLOTILLA_AUTH_TOKEN;
+  // Passwords and tokens given as flags, and tokens the CLI prints, join the suite's secret ledger.
+  args.forEach((arg, i) => {
+    if (/^--[\w-]*(password|token|secret)$/.test(arg)) recordSecret(`cli ${arg}`, args[i + 1]);
+  });
   let stdout = '';
   const done = new Promise<Run>((resolve) => {
     const child = execFile(process.execPath, ['hub/bin/flotilla.js', ...args], { cwd: root, env, timeout: 60_000 }, (error, out, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      recordSecretsInText('cli output', out);
       resolve({ code, stdout: out, stderr });
     });
     child.stdout?.on('data', (chunk: Buffer | string) => (stdout += chunk.toString()));

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@flotilla/shared';
 import { startHub, type Hub, type HubOptions } from '../../hub/src/hub.ts';
 import { DEFAULT_LOGIN_SETTINGS, type LoginSettings } from '../../hub/src/api/login.ts';
+import { recordHubSecrets, recordRequestSecrets, testLogger } from './secret-ledger.ts';
 
 /** Cheap scrypt for test hubs: the default (OWASP's N=2^17) costs 0.2-1 s a login on 2 cores. */
 export const TEST_LOGIN_SETTINGS: LoginSettings = { ...DEFAULT_LOGIN_SETTINGS, scrypt: { N: 1024, r: 8, p: 1 } };
@@ -24,7 +24,7 @@ export interface TestHub {
 /** Starts a hub on a free port; pass dataDir to restart one on the same store. */
 export async function startTestHub(options: Partial<HubOptions> = {}): Promise<TestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'flotilla-hub-'));
-  const hub = await startHub({ listen: '127.0.0.1:0', log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'), heartbeatIntervalMs: 1000, login: TEST_LOGIN_SETTINGS, ...options, dataDir });
+  const hub = await startHub({ listen: '127.0.0.1:0', heartbeatIntervalMs: 1000, login: TEST_LOGIN_SETTINGS, ...options, log: options.log ?? testLogger('hub-test'), dataDir });
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; contentType?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? test.token : opts.token;
@@ -42,6 +42,8 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     } catch {
       // not JSON
     }
+    // Passwords and tokens a test sends or gets go to the suite's secret ledger.
+    recordRequestSecrets(`${method} ${path}`, body, headers, parsed);
     return { status: res.status, body: parsed as any };
   };
   const test: TestHub = {
@@ -54,6 +56,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       if (remove) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  recordHubSecrets(dataDir);
   const { readInitialPassword } = await import('../../hub/src/store/accounts.ts');
   const password = readInitialPassword(dataDir);
   if (password) {

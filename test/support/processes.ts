@@ -7,8 +7,13 @@ import { killProcess, startProcess, stopProcess, type Proc } from '../cluster/pr
 import { freePort } from '../cluster/ports.ts';
 import { waitForHubReady } from './hub-ready.ts';
 import { buildAgent } from '../../agent/build.ts';
+import { ledgerActive, recordHubSecrets, recordLogFile, recordRequestSecrets, recordSecret } from './secret-ledger.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
+
+/** In a test run, processes log at debug and their logs and secrets join the suite's ledger (test/support/secret-ledger.ts); the demo and benches keep info. */
+const inTestRun = ledgerActive;
+const processLogLevel = inTestRun ? 'debug' : 'info';
 
 /** A hub process and an admin API client. */
 export interface HubProcess {
@@ -47,6 +52,7 @@ export async function startHubProcess(options: { dataDir?: string; port?: number
       } catch {
         // not JSON
       }
+      if (inTestRun) recordRequestSecrets(`${method} ${path}`, body, { ...(hub.token ? { authorization: `Bearer ${hub.token}` } : {}), ...headers }, parsed);
       return { status: res.status, body: parsed };
     },
     async stop() {
@@ -63,8 +69,13 @@ export async function startHubProcess(options: { dataDir?: string; port?: number
   const launch = async () => {
     const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--poll-interval', '3600', '--heartbeat-interval', '1', ...(options.args ?? [])];
     hub.proc = startProcess('flotilla-hub', process.execPath, [join(root, 'hub/bin/flotilla-hub.js'), ...args],
-      join(dataDir, 'hub.log'), { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info', ...options.env } });
+      join(dataDir, 'hub.log'), { env: { ...process.env, FLOTILLA_LOG_LEVEL: processLogLevel, ...options.env } });
+    if (inTestRun) {
+      recordLogFile(hub.proc.logFile);
+      for (const [key, value] of Object.entries(options.env ?? {})) if (/SECRET|PASSWORD|TOKEN/.test(key)) recordSecret(`hub env ${key}`, value);
+    }
     await waitForHubReady(hub.proc, url, 60_000);
+    if (inTestRun) recordHubSecrets(dataDir);
     const passwordFile = join(dataDir, 'initial-admin-password');
     if (existsSync(passwordFile)) {
       const login = await hub.api('POST', '/api/v1/session', { username: 'admin', password: readFileSync(passwordFile, 'utf8').trim() });
@@ -92,13 +103,18 @@ export function startAgentProcess(hubUrl: string, token: string, kubeconfig: str
   agentBuilt = true;
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'agent.log');
+  if (inTestRun) {
+    recordLogFile(logFile);
+    recordSecret('agent bootstrap token', token);
+    for (const m of readFileSync(kubeconfig, 'utf8').matchAll(/^\s*token:\s*(\S+)\s*$/gm)) recordSecret('agent kubeconfig token', m[1]);
+  }
   const agent: AgentProcess = {
     proc: undefined as unknown as Proc,
     stateDir,
     logFile,
     start() {
       agent.proc = startProcess('flotilla-agent', process.execPath, [join(root, 'agent/bin/flotilla-agent.js'), '--hub', hubUrl, '--token', token, '--kubeconfig', kubeconfig, ...(extraArgs.length ? extraArgs : ['--state-dir', stateDir])],
-        logFile, { env: { ...process.env, FLOTILLA_LOG_LEVEL: 'info' } });
+        logFile, { env: { ...process.env, FLOTILLA_LOG_LEVEL: processLogLevel } });
     },
     async stop(signal = 'SIGTERM') {
       if (signal === 'SIGKILL') {
@@ -106,8 +122,18 @@ export function startAgentProcess(hubUrl: string, token: string, kubeconfig: str
       } else {
         await stopProcess(agent.proc, 5000);
       }
+      if (inTestRun) recordAgentCredential(stateDir);
     },
   };
   agent.start();
   return agent;
+}
+
+/** Records the credential an agent stored in its state directory, if it got one. */
+function recordAgentCredential(stateDir: string): void {
+  try {
+    recordSecret('agent credential', (JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { credential?: string }).credential);
+  } catch {
+    // no state written (the agent never registered)
+  }
 }

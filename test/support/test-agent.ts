@@ -2,6 +2,7 @@
 // every message it received, with helpers to wait for the next one of a type.
 import WebSocket from 'ws';
 import { decodeHubMessage, PROTOCOL_VERSION, type HubMessage, type AgentMessage } from '@flotilla/shared';
+import { recordSecret } from './secret-ledger.ts';
 
 /** A connected test agent. */
 export interface TestAgent {
@@ -19,6 +20,7 @@ export interface TestAgent {
 
 /** Opens a socket to the hub's agent endpoint; rejects with the HTTP status when refused. */
 export function connectAgent(hubUrl: string, token: string | undefined, options: { answerHeartbeats?: boolean; ackRegistration?: boolean; onMessage?: (message: HubMessage) => void } = {}): Promise<TestAgent> {
+  recordSecret('test agent token', token);
   const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/api/v1/agent/connect`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const received: HubMessage[] = [];
   const taken = new Set<number>();
@@ -27,6 +29,7 @@ export function connectAgent(hubUrl: string, token: string | undefined, options:
     const decoded = decodeHubMessage(data.toString('utf8'));
     if (!decoded.ok) throw new Error(`the hub sent a malformed message: ${decoded.issue.message}`);
     received.push(decoded.message);
+    if (decoded.message.type === 'registered') recordSecret('test agent credential', decoded.message.credential);
     // Answer the hub's heartbeats, as a live agent does.
     if (decoded.message.type === 'heartbeat' && options.answerHeartbeats !== false && ws.readyState === WebSocket.OPEN) ws.send('{"type":"heartbeat"}');
     // Acknowledge a credential as a real agent does once it stored it (the hub then spends the token).
