@@ -103,6 +103,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     capabilities: async () => (await capabilities.get()).capabilities,
     serverUrl: kube.server,
     ...(options.tls ? { tls: options.tls } : {}),
+    // The UI's live resource reads: the handler is loaded on the first one (link/resource-request.ts).
+    onResourceGet: async (request) => (await import('./link/resource-request.ts')).answerResourceGet({ inventory: (app) => store.current.inventories[app], get: (ref) => kube.get(ref) as Promise<Record<string, unknown> | undefined> }, request),
     onAssignments: (apps) => {
       queue.add(...apps);
       collectBundles();

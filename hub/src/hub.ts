@@ -20,6 +20,7 @@ import { DEFAULT_REPO_LIMITS } from './repo/repo-limits.ts';
 import { urlPolicyOf } from './repo/url-policy.ts';
 import { remotePolicyOf } from './repo/render/remote-sources.ts';
 import { Poller } from './repo/poller.ts';
+import { AuditRetention, DEFAULT_AUDIT_RETENTION_MS } from './store/audit-retention.ts';
 import { buildApi } from './api/server.ts';
 import type { HubContext, HubSettings } from './api/context.ts';
 import { Gateway } from './gateway/server.ts';
@@ -87,9 +88,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       kustomizeBuildOptions: options.kustomizeBuildOptions ?? [],
       renderTimeoutMs: options.renderTimeoutMs ?? 90_000,
       trustProxy: options.trustProxy ?? false,
+      auditRetentionMs: options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS,
       tls: tls !== undefined,
       ...(tls?.selfSigned ? { hubFingerprint: tls.fingerprint } : {}),
       login,
+      ...(options.sso ? { sso: options.sso } : {}),
     };
     const repo = new RepoService({
       pool: database.pool, log: log.child({ component: 'repo' }), cacheDir: join(options.dataDir, 'git'), secrets,
@@ -137,6 +140,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         (error: unknown) => log.error({ err: error, cluster: clusterId }, 'cannot list the applications of a cluster whose capabilities changed'),
       ),
     });
+    ctx.agentSession = (clusterId) => gateway.sessionOf(clusterId);
     const api = await buildApi(ctx, () => gateway.connectedClusters, tls);
     await gateway.attach(api.server);
     await api.listen({ host, port });
@@ -145,6 +149,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     if (!settings.externalUrl) settings.externalUrl = url;
     const poller = new Poller(database.pool, repo, log.child({ component: 'poller' }), settings.pollIntervalMs);
     poller.start();
+    const auditRetention = new AuditRetention(database.pool, settings.auditRetentionMs, log.child({ component: 'audit' }));
+    auditRetention.start();
     if (initialPassword) log.info({ url }, 'created the admin account; its initial password is in the data directory (flotilla admin initial-password)');
     if (tls) log.info({ certificate: tls.certFile, fingerprint: tls.fingerprint, selfSigned: tls.selfSigned, names: tls.subjectAltName, validTo: tls.validTo.toISOString() }, 'serving HTTPS');
     log.info({ url, dataDir: options.dataDir, embeddedPostgres: database.embedded }, 'hub listening');
@@ -160,6 +166,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           await poller.stop();
+          await auditRetention.stop();
           await parents.close();
           repo.close();
           await gateway.close();

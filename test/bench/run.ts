@@ -2,7 +2,7 @@
 // of a GitOps tool feels (commit → applied, drift → reverted, a 1,000-object application, memory),
 // each against a baseline measured in the same run and beside Argo CD's figure on this machine
 // kind (docs/benchmarks.md). `--quick` cuts the counts for a smoke run; `--only NAME[,NAME]` runs
-// some (commit, drift, large, memory, render-fleet, render-monorepo, render-overhead, render-burst, waves); `--keep-logs` keeps the hub and agent logs.
+// some (commit, drift, large, memory, render-fleet, render-monorepo, render-overhead, render-burst, waves, lists, ui); `--keep-logs` keeps the hub and agent logs.
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, cpus } from 'node:os';
 import { commitToApplied } from './commit-to-applied.ts';
@@ -14,6 +14,8 @@ import { renderMonorepo } from './render-monorepo.ts';
 import { renderOverhead } from './render-overhead.ts';
 import { renderBurst } from './render-burst.ts';
 import { syncWaves } from './sync-waves.ts';
+import { listLatency } from './list-latency.ts';
+import { uiBench } from './ui.ts';
 import { format, ratio, table, type BenchOptions, type BenchResult } from './report.ts';
 
 const benchmarks: { name: string; title: string; run: (options: BenchOptions, result: BenchResult) => Promise<void> }[] = [
@@ -27,6 +29,8 @@ const benchmarks: { name: string; title: string; run: (options: BenchOptions, re
   { name: 'render-burst', title: '7. hub memory during a burst of 100 chart renders', run: renderBurst },
   { name: 'render-overhead', title: '8. render of a 4,000-object chart against helm template', run: renderOverhead },
   { name: 'waves', title: '9. sync through 4 waves and 2 hook Jobs', run: syncWaves },
+  { name: 'lists', title: '10. application lists over 10,000 applications', run: listLatency },
+  { name: 'ui', title: '11. web UI over 10,000 applications in headless Chromium', run: uiBench },
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { only?: Set<string> } {

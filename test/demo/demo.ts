@@ -50,7 +50,7 @@ const port = (await isPortFree(8080)) ? 8080 : await freePort();
 const hub = await startHubProcess({ dataDir: join(root, 'hub'), port, args: ['--poll-interval', '10'] }).catch((error: unknown) => fail('the hub could not start', error));
 stops.push(() => hub.stop());
 const password = readFileSync(join(root, 'hub', 'initial-admin-password'), 'utf8').trim();
-step(`hub ready: ${hub.url}  login admin / ${password}  (clusters, agents and sample apps follow the build)`);
+step(`hub ready: ${hub.url}  web UI ${hub.url}/  login admin / ${password}  (clusters, agents and sample apps follow the build)`);
 setInterval(() => {
   if (!isAlive(hub.proc.pid) && !stopping) void fail('the hub exited', new Error(`see ${root}/hub/hub.log`));
 }, 2000);
@@ -89,6 +89,7 @@ const [east, west] = clusters.clusters;
 step('ready');
 console.log(`
   Hub        ${hub.url}   (API: ${hub.url}/api/v1, OpenAPI: ${hub.url}/api/openapi.json)
+  Web UI     ${hub.url}/applications   (log in as admin; the sample apps turn Synced and Healthy there)
   Login      admin / ${password}
   Git        ${repoURL}
   Clusters   east KUBECONFIG=${east!.kubeconfigPath}

@@ -3,7 +3,7 @@
 // deliver status and events at least once (latest status per app wins; resent after reconnects).
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type Capabilities, type EventMessage, type HubMessage, type TlsTrust } from '@flotilla/shared';
+import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type Capabilities, type EventMessage, type HubMessage, type ResourceGet, type ResourceGot, type TlsTrust, RESOURCE_GET_FEATURE } from '@flotilla/shared';
 import type { StateStore } from './state.ts';
 
 /** How the link is set up. */
@@ -25,6 +25,8 @@ export interface HubLinkOptions {
   tls?: TlsTrust;
   /** Largest message accepted from the hub (default MAX_HUB_MESSAGE_BYTES); a larger one closes the socket. */
   maxMessageBytes?: number;
+  /** Answers the hub's live resource reads (`resource.get`); with it, the hello names the feature. */
+  onResourceGet?(request: ResourceGet): Promise<ResourceGot>;
 }
 
 /** How long a hello waits for the cluster's capabilities; past it, the hello goes without (the hub's hello timeout is 10 s). */
@@ -130,7 +132,8 @@ export class HubLink {
     if (this.ws !== ws) return;
     const { revision, epoch } = this.options.store.current;
     this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: revision, ...(epoch ? { epoch } : {}),
-      ...(capabilities ? { kubernetesVersion: capabilities.kubeVersion, capabilities } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}) });
+      ...(capabilities ? { kubernetesVersion: capabilities.kubeVersion, capabilities } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}),
+      ...(this.options.onResourceGet ? { features: [RESOURCE_GET_FEATURE] } : {}) });
   }
 
   /** Closes the connection to connect again at once (a new hello, e.g. with new capabilities); no-op when not connected. */
@@ -205,6 +208,10 @@ export class HubLink {
         this.pendingEvents.delete(message.seq);
         return;
       case 'heartbeat':
+        return;
+      case 'resource.get':
+        // Answered beside the inbox: a slow read must not hold back assignments.
+        void this.options.onResourceGet?.(message).then((answer) => this.send(answer), (error: unknown) => this.log.warn({ err: error }, 'answering a live resource read failed'));
         return;
       case 'error':
         this.log.warn({ code: message.code, message: message.message }, 'the hub reported an error');

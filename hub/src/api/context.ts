@@ -5,6 +5,8 @@ import type { RepoService } from '../repo/service.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import type { PasswordHasher } from '../store/password-hasher.ts';
 import type { LoginSettings } from './login.ts';
+import type { SsoConfig } from './sso/sso-config.ts';
+import type { AgentSession } from '../gateway/session.ts';
 
 /** Settings the hub runs with. */
 export interface HubSettings {
@@ -39,6 +41,10 @@ export interface HubSettings {
   login: LoginSettings;
   /** Reverse proxies whose `X-Forwarded-For` names the client (api/trust-proxy.ts): none, or their addresses and CIDRs. */
   trustProxy: false | string[];
+  /** How long audit entries are kept (store/audit-retention.ts); 0: forever. */
+  auditRetentionMs: number;
+  /** OIDC single sign-on (api/sso/sso-config.ts), when configured. */
+  sso?: SsoConfig;
 }
 
 /** Everything a request handler may use. */
@@ -54,4 +60,6 @@ export interface HubContext {
   refreshInBackground(names: string[]): void;
   /** Runs an app-of-apps parent's next pass soon: a later sync wave waits (controllers/parent-driver.ts). */
   recheckParent(name: string): void;
+  /** The session of a cluster's agent when it is connected to this replica (set once the gateway exists; live resource reads). */
+  agentSession?(clusterId: number): AgentSession | undefined;
 }

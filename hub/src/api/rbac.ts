@@ -2,6 +2,7 @@
 // body is parsed, the route's objects are resolved (an application's is `<its project>/<name>`,
 // on create the body's spec.project; a project's, cluster's or account's is its name; a
 // repository's its URL) and the stored policy (rbac/current-policy.ts) decides, with a reason.
+// A denial is audited (result denied, bounded per actor: repeated-audit.ts).
 // List routes (`list: true`) are not refused: their handlers keep only what the caller may get.
 import type { FastifyRequest } from 'fastify';
 import { permissionDenied } from '@flotilla/shared';
@@ -9,6 +10,7 @@ import type { HubContext } from './context.ts';
 import { currentPolicy } from '../rbac/current-policy.ts';
 import type { Decision, RbacEnforcer } from '../rbac/enforcer.ts';
 import { applicationProject } from '../store/rbac.ts';
+import { auditDenial } from './repeated-audit.ts';
 
 /** Argo CD's RBAC resources. */
 export type RbacResource = 'applications' | 'applicationsets' | 'clusters' | 'projects' | 'repositories' | 'accounts' | 'certificates' | 'gpgkeys' | 'logs' | 'exec' | 'extensions';
@@ -91,7 +93,10 @@ export async function authorizeRequest(ctx: HubContext, request: FastifyRequest,
   const subject = { account: request.account, groups: request.groups ?? [] };
   for (const check of await requestChecks(ctx, request, access)) {
     const decision = enforcer.decide(subject, access.rbac!.resource, check.action, check.object);
-    if (!decision.allowed) throw permissionDenied(`permission denied: ${decision.reason}`);
+    if (!decision.allowed) {
+      await auditDenial(ctx, { actor: request.account, resource: access.rbac!.resource, action: check.action, object: check.object, reason: decision.reason, route: `${request.method} ${request.routeOptions.url ?? ''}`, ip: request.ip });
+      throw permissionDenied(`permission denied: ${decision.reason}`);
+    }
   }
 }
 
@@ -108,6 +113,14 @@ export function permittedItems<T>(request: FastifyRequest, resource: RbacResourc
   if (!enforcer) throw new Error('permittedItems called before the RBAC hook loaded the policy');
   const permits = enforcer.permits({ account: request.account, groups: request.groups ?? [] }, resource, 'get');
   return items.filter((item) => permits(objectOf(item)));
+}
+
+/** What the caller of a list route may get: the deciding object patterns (for SQL) and the exact predicate. */
+export function listScope(request: FastifyRequest, resource: RbacResource) {
+  const enforcer = enforcers.get(request);
+  if (!enforcer) throw new Error('listScope called before the RBAC hook loaded the policy');
+  const subject = { account: request.account, groups: request.groups ?? [] };
+  return { ...enforcer.patterns(subject, resource, 'get'), permits: enforcer.permits(subject, resource, 'get') };
 }
 
 declare module 'fastify' {

@@ -19,9 +19,15 @@ import { projectRoutes } from './routes/projects.ts';
 import { webhookRoutes } from './routes/webhook.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { auditFailures } from './failure-audit.ts';
 import { rbacSettingsRoutes } from './routes/rbac-settings.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { projectTokenRoutes } from './routes/project-tokens.ts';
+import { ssoRoutes } from './routes/sso.ts';
+import { canIRoutes } from './routes/can-i.ts';
+import { uiStaticRoutes } from './ui-static.ts';
+import { streamRoutes } from './routes/streams.ts';
+import { resourceRoutes } from './routes/resource.ts';
 import { ErrorBodySchema } from './schemas.ts';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
@@ -82,6 +88,7 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
     if (request.body !== undefined && nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw tooDeep();
   });
   app.addHook('preHandler', authorizeHook(ctx));
+  auditFailures(app, ctx); // failed mutations are audited (failure-audit.ts)
 
   await app.register(swagger, {
     openapi: {
@@ -97,17 +104,23 @@ export async function buildApi(ctx: HubContext, connectedAgents: () => number = 
   await app.register(metricsRoutes(ctx, connectedAgents));
   await app.register(webhookRoutes(ctx));
   await app.register(sessionRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(ssoRoutes(ctx));
   await app.register(clusterRoutes(ctx), { prefix: '/api/v1/clusters' });
   await app.register(repositoryRoutes(ctx), { prefix: '/api/v1/repositories' });
   await app.register(repoCredsRoutes(ctx), { prefix: '/api/v1/repocreds' });
   await app.register(applicationRoutes(ctx), { prefix: '/api/v1/applications' });
+  await app.register(resourceRoutes(ctx), { prefix: '/api/v1/applications' });
+  await app.register(streamRoutes(ctx), { prefix: '/api/v1/stream' });
   await app.register(projectRoutes(ctx), { prefix: '/api/v1/projects' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1/audit' });
   await app.register(rbacSettingsRoutes(ctx), { prefix: '/api/v1/settings/rbac' });
   await app.register(accountRoutes(ctx), { prefix: '/api/v1/account' });
+  await app.register(canIRoutes(ctx), { prefix: '/api/v1/account' });
   await app.register(projectTokenRoutes(ctx), { prefix: '/api/v1/projects' });
   await app.register(agentRoutes(ctx), { prefix: '/api/v1/agent' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  // The web UI at / (hub/ui/dist): assets, and index.html for every page's deep link.
+  await app.register(uiStaticRoutes());
   return app as unknown as FastifyInstance;
 }
 

@@ -173,6 +173,12 @@ export class Gateway {
     }, (error: unknown) => this.log.warn({ err: error }, 'could not re-check agent credentials; trying again later'));
   }
 
+  /** The established session of a cluster's agent on this replica, if it is connected here. */
+  sessionOf(clusterId: number): AgentSession | undefined {
+    const session = this.sessions.get(clusterId);
+    return session?.isEstablished ? session : undefined;
+  }
+
   /** How many agents are connected to this replica. */
   get connectedClusters(): number {
     return this.sessions.size;

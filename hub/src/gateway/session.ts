@@ -13,6 +13,7 @@ import { notifyRevoked } from '../store/assignments.ts';
 import { saveEvent } from '../store/status.ts';
 import { handleStatus } from './status-handler.ts';
 import { frameHubMessage } from './frame-limit.ts';
+import { ResourceRequests } from './resource-requests.ts';
 
 /** What a session needs from the gateway. */
 export interface SessionOptions {
@@ -43,6 +44,10 @@ export class AgentSession {
   readonly clusterId: number;
   readonly credentialHash: string;
   clusterName = '';
+  /** The optional capabilities the agent named in its hello (protocol `features`). */
+  features: ReadonlySet<string> = new Set();
+  /** `resource.get` requests waiting for the agent's answer. */
+  readonly resourceRequests = new ResourceRequests();
   private sentRevision = 0;
   private established = false;
   private connectedAt: Date | undefined;
@@ -101,6 +106,7 @@ export class AgentSession {
         const cluster = await getClusterById(this.options.pool, this.clusterId);
         if (!cluster || !recorded) return this.fail(CloseCode.revoked, 'revoked', 'the cluster was removed');
         this.clusterName = cluster.name;
+        this.features = new Set(message.features ?? []);
         this.established = true;
         this.options.onEstablished(this);
         if (this.options.issuedCredential) this.send({ type: 'registered', cluster: cluster.name, credential: this.options.issuedCredential });
@@ -132,6 +138,8 @@ export class AgentSession {
         await saveEvent(this.options.pool, this.clusterId, message);
         this.send({ type: 'event.ack', seq: message.seq });
         return;
+      case 'resource.got':
+        return this.resourceRequests.settle(message);
       case 'heartbeat':
         if (Date.now() - this.lastTouchAt > this.options.heartbeatIntervalMs / 2) {
           this.lastTouchAt = Date.now();
@@ -231,6 +239,7 @@ export class AgentSession {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
+    this.resourceRequests.closeAll();
     this.options.onClosed(this);
   }
 

@@ -5,6 +5,7 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { AckSchema, DeltaSchema, SnapshotSchema } from './assignment.ts';
 import { HeartbeatSchema, HelloSchema, ProtocolErrorSchema, RegisteredAckSchema, RegisteredSchema, WelcomeSchema } from './hello.ts';
 import { EventAckSchema, EventSchema, StatusAckSchema, StatusSchema } from './status.ts';
+import { ResourceGetSchema, ResourceGotSchema } from './resource.ts';
 import type { ProtocolIssue } from './envelope.ts';
 import { messageShapeIssue } from './message-shape.ts';
 
@@ -15,6 +16,7 @@ const agentSchemas = {
   status: StatusSchema,
   event: EventSchema,
   heartbeat: HeartbeatSchema,
+  'resource.got': ResourceGotSchema,
 };
 
 const hubSchemas = {
@@ -26,6 +28,7 @@ const hubSchemas = {
   'event.ack': EventAckSchema,
   heartbeat: HeartbeatSchema,
   error: ProtocolErrorSchema,
+  'resource.get': ResourceGetSchema,
 };
 
 type Messages<T extends Record<string, TSchema>> = { [K in keyof T]: Static<T[K]> }[keyof T];

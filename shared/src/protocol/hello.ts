@@ -31,6 +31,8 @@ export const HelloSchema = Type.Object({
   serverUrl: Type.Optional(Type.String({ maxLength: 512 })),
   /** The hub epoch the agent's stored revision belongs to; a different one gets a snapshot. */
   epoch: Type.Optional(Type.String({ maxLength: 64 })),
+  /** Optional capabilities the agent has (e.g. `resource.get`, protocol/resource.ts); the hub sends only what they name. */
+  features: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
 }, { additionalProperties: false });
 
 /** Hub → agent, after a hello it accepts. */

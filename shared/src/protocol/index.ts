@@ -3,6 +3,7 @@ export * from './envelope.ts';
 export * from './assignment.ts';
 export * from './hello.ts';
 export * from './status.ts';
+export * from './resource.ts';
 export * from './codec.ts';
 export * from './close-reason.ts';
 export * from './limits.ts';

@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FlotillaError, alreadyExists, invalidInput, notFound } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
 import { withTransaction } from '../../store/db.ts';
-import { getApplication, insertApplication, isHubApplication, listApplications, type ApplicationRecord } from '../../store/applications.ts';
+import { getApplication, insertApplication, isHubApplication, type ApplicationRecord } from '../../store/applications.ts';
 import { deleteApplication, hubStatusOf, syncHubApplication } from '../../controllers/app-of-apps.ts';
 import { assignmentOf, recordAssignment } from '../../store/assignments.ts';
 import { connectionState, getCluster } from '../../store/clusters.ts';
@@ -17,7 +17,8 @@ import { toWrite, updateApplication } from '../application-write.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { listEvents } from '../../store/status.ts';
 import { presentApplication } from '../present-application.ts';
-import { permittedItems } from '../rbac.ts';
+import { ApplicationListQuery, ListMetadata } from '../list-query.ts';
+import { listApplicationsPage } from '../list-applications.ts';
 import { historyOf } from '../../store/sync-history.ts';
 import { getProject } from '../../store/projects.ts';
 import { manualSyncRefusal, syncWindowStatus, windowTargetOf } from '../sync-window-state.ts';
@@ -25,7 +26,6 @@ import { NameParams, RollbackBody, SyncBody, errorResponses } from '../schemas.t
 import { NOTHING_TO_TERMINATE, autoSyncRevisionRefusal, isOtherRevision, parseResources, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from '../operation-request.ts';
 import { queueOperation } from '../queue-operation.ts';
 
-const ListQuery = Type.Object({ project: Type.Optional(Type.String()), cluster: Type.Optional(Type.String()) });
 const CreateQuery = Type.Object({ upsert: Type.Optional(Type.Boolean()) });
 const DeleteQuery = Type.Object({
   cascade: Type.Optional(Type.Boolean()),
@@ -54,7 +54,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const cluster = target.clusterName ? await getCluster(ctx.pool, target.clusterName) : undefined;
     const refusal = manualSyncRefusal((await getProject(ctx.pool, target.project))?.spec ?? {}, windowTargetOf(target, cluster?.serverUrl), new Date());
     if (!refusal) return;
-    await recordAudit(ctx.pool, { actor: account, action: 'sync', resource: 'applications', object: target.name, detail: { refused: refusal } });
+    await recordAudit(ctx.pool, { actor: account, action: 'sync', resource: 'applications', object: target.name, result: 'denied', detail: { refused: refusal } });
     throw new FlotillaError('FLT_ERR_CONFLICT', `sync of application "${target.name}" refused by project "${target.project}": ${refusal}`);
   };
 
@@ -65,17 +65,10 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     return { bundle: outcome.bundleKey, revision: outcome.commit };
   };
 
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/', {
+  app.get<{ Querystring: Static<typeof ApplicationListQuery> }>('/', {
     config: { rbac: { resource: 'applications', action: 'get', list: true } },
-    schema: { summary: 'List applications (those the caller may get)', tags: ['applications'], querystring: ListQuery },
-  }, async (request) => {
-    const cluster = request.query.cluster ? await getCluster(ctx.pool, request.query.cluster) : undefined;
-    if (request.query.cluster && !cluster) return { items: [] };
-    const listed = await listApplications(ctx.pool, { clusterId: cluster?.id, projects: request.query.project ? [request.query.project] : undefined });
-    const items = permittedItems(request, 'applications', listed, (a) => `${a.project}/${a.name}`);
-    const histories = await historyOf(ctx.pool, items.map((a) => a.name));
-    return { items: await Promise.all(items.map(async (a) => presentApplication(a, undefined, isHubApplication(a) ? await hubStatusOf(ctx.pool, ctx.secrets, a) : undefined, histories.get(a.name)))) };
-  });
+    schema: { summary: 'List applications (those the caller may get), filtered in SQL; pages with limit and continue (list-applications.ts)', tags: ['applications'], querystring: ApplicationListQuery, response: { 200: Type.Object({ items: Type.Array(Type.Unknown()), metadata: ListMetadata }), ...errorResponses } },
+  }, async (request) => listApplicationsPage(ctx, request, request.query));
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name', {
     config: { rbac: { resource: 'applications', action: 'get' } },

@@ -1,0 +1,6 @@
+// The web UI's entry: mounts the app into #app.
+import { render } from 'preact';
+import { App } from './app.tsx';
+import './style.css';
+
+render(<App />, document.getElementById('app')!);
