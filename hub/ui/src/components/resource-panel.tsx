@@ -1,10 +1,12 @@
 // One resource (role region "Resource <Kind> <name>"): its live and desired manifests, their diff,
 // and its events, as tabs. Manifests come from GET …/resource (the agent's live object and the
-// rendered one); without them the agent's own diff text from the tree is shown.
+// rendered one); the Diff tab compares live with the live object as the desired one would leave it
+// (predicted-live.ts); without manifests the agent's own diff text from the tree is shown.
 import { useEffect, useState } from 'preact/hooks';
 import { diffLines } from 'diff';
 import { api, ApiError } from '../api.ts';
 import { toYaml } from '../lib/to-yaml.ts';
+import { predictedLive } from '../lib/predicted-live.ts';
 import type { TreeNode } from '../lib/tree.ts';
 import { ErrorAlert } from './alert.tsx';
 import { Time } from './time.tsx';
@@ -83,7 +85,7 @@ export function ResourcePanel({ app, node, tab, events, onTab, onClose }: { app:
         {!manifests && !error && tab !== 'events' && <p class="muted">Loading…</p>}
         {manifests && tab === 'live' && (live ? <pre class="code">{live}</pre> : <p class="muted">No live manifest{node.sync === 'OutOfSync' ? ': the resource may not exist yet' : ''}.</p>)}
         {manifests && tab === 'desired' && (desired ? <pre class="code">{desired}</pre> : <p class="muted">No desired manifest{node.resource?.requiresPruning ? ': the resource is no longer in Git and would be pruned' : ''}.</p>)}
-        {manifests && tab === 'diff' && <Diff live={live} desired={desired} agentDiff={diffText} />}
+        {manifests && tab === 'diff' && <Diff live={live} desired={manifests.live != null && manifests.desired != null ? text(predictedLive(manifests.live, manifests.desired)) : desired} agentDiff={diffText} />}
         {tab === 'events' && (mine.length ? (
           <table class="grid" aria-label="Events"><thead><tr><th scope="col">Type</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col">When</th></tr></thead>
             <tbody>{mine.map((e, i) => <tr key={i}><td>{e.eventType ?? ''}</td><td>{e.reason}</td><td>{e.message}</td><td><Time at={e.at} /></td></tr>)}</tbody></table>
@@ -98,7 +100,7 @@ function Diff({ live, desired, agentDiff }: { live?: string; desired?: string; a
     const parts = diffLines(live, desired);
     if (!parts.some((p) => p.added || p.removed)) return <p class="muted">No difference: the live resource matches the desired one.</p>;
     return (
-      <pre class="code diff" aria-label="Diff, live to desired">
+      <pre class="code diff" aria-label="Diff, live to predicted live">
         {parts.map((p, i) => {
           const sign = p.added ? '+' : p.removed ? '-' : ' ';
           const body = p.value.replace(/\n$/, '').split('\n').map((l) => `${sign} ${l}`).join('\n');
