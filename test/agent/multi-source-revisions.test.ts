@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@flotilla/shared';
 import { startClusters, type ClusterSet } from '../cluster/index.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 import { startTestHub, eventually, type TestHub } from '../support/hub.ts';
 import { startAgent, type Agent } from '../../agent/src/agent.ts';
 import { loadKubeconfig } from '../../agent/src/engine/kubeconfig.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 const NS = 'layers';
 const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
@@ -39,7 +39,7 @@ describe('multi-source revisions on a real cluster', () => {
     assert.equal(added.status, 201, JSON.stringify(added.body));
     agent = await startAgent({
       hubUrl: t.hub.url, token: added.body.bootstrapToken, cluster: loadKubeconfig(clusters.clusters[0]!.kubeconfigPath),
-      state: { dir: mkdtempSync(join(tmpdir(), 'flotilla-agent-')) }, log: createLogger('agent-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'),
+      state: { dir: mkdtempSync(join(tmpdir(), 'flotilla-agent-')) }, log: testLogger('agent-test'),
     });
     const created = await t.api('POST', '/api/v1/applications', {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'layers' },

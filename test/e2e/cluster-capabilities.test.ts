@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@flotilla/shared';
 import { startClusters, type Cluster, type ClusterSet } from '../cluster/index.ts';
 import { kubeRequest } from '../cluster/kube-http.ts';
 import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
@@ -15,6 +14,7 @@ import { startAgentProcess, type AgentProcess } from '../support/processes.ts';
 import { capabilitiesOf, getCluster } from '../../hub/src/store/clusters.ts';
 import { startAgent, type Agent } from '../../agent/src/agent.ts';
 import { loadKubeconfig } from '../../agent/src/engine/kubeconfig.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 const crd = {
   apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.flotilla.dev' },
@@ -69,7 +69,7 @@ describe('capabilities of a real cluster', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'flotilla-caps-agent-'));
     agent = await startAgent({
       hubUrl: t.hub.url, token, cluster: loadKubeconfig(cluster.kubeconfigPath), state: { dir: stateDir },
-      capabilitiesRefreshMs: 500, log: createLogger('agent-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error'),
+      capabilitiesRefreshMs: 500, log: testLogger('agent-test'),
     });
     await eventually('the first report', async () => (await capabilitiesOf(t.hub.ctx.pool, id)).apiVersions.includes('apps/v1'), 30_000);
     assert.equal((await capabilitiesOf(t.hub.ctx.pool, id)).apiVersions.includes('example.flotilla.dev/v1alpha1'), false);

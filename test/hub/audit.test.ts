@@ -18,6 +18,7 @@ import { connectAgent, type TestAgent } from '../support/test-agent.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 import { readInitialPassword } from '../../hub/src/store/accounts.ts';
 import { AuditRetention } from '../../hub/src/store/audit-retention.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 interface Entry { id: number; at: string; actor: string; action: string; resource: string; object: string; result: string; detail: Record<string, any> }
 
@@ -177,7 +178,7 @@ describe('audit log', () => {
     secrets.push(token, jwt);
     const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-audit-b-'));
     copyFileSync(join(t.dataDir, 'secret.key'), join(dataDir, 'secret.key'));
-    const b = await startTestHub({ dataDir, databaseUrl: t.hub.database.url, pollIntervalMs: 3_600_000, log: createLogger('hub-b', 'error') });
+    const b = await startTestHub({ dataDir, databaseUrl: t.hub.database.url, pollIntervalMs: 3_600_000, log: testLogger('hub-b') });
     try {
       for (const hub of [t, b, t, b]) {
         assert.equal((await hub.api('GET', '/api/v1/session/userinfo', undefined, { token })).status, 200);

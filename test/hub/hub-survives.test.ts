@@ -4,9 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloseCode, createLogger } from '@flotilla/shared';
+import { CloseCode } from '@flotilla/shared';
 import { eventually, startTestHub, type TestHub } from '../support/hub.ts';
 import { connectAgent } from '../support/test-agent.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 describe('a hostile agent socket', () => {
   let t: TestHub;
@@ -48,7 +49,7 @@ describe('a hostile agent socket', () => {
 
 describe('PostgreSQL away under the poller', () => {
   it('logs failed poll rounds and keeps the hub process serving', async () => {
-    const t = await startTestHub({ pollIntervalMs: 100, log: createLogger('hub-test', 'fatal') });
+    const t = await startTestHub({ pollIntervalMs: 100, log: testLogger('hub-test', { stderrLevel: 'fatal' }) });
     const dataDirectory = (await t.hub.ctx.pool.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
     const postmaster = Number(readFileSync(join(dataDirectory, 'postmaster.pid'), 'utf8').split('\n')[0]);
     let rejections = 0;

@@ -8,12 +8,12 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@flotilla/shared';
 import { startHub } from '../../hub/src/hub.ts';
 import { DEFAULT_LOGIN_SETTINGS } from '../../hub/src/api/login.ts';
 import { readInitialPassword } from '../../hub/src/store/accounts.ts';
 import { eventually, startTestHub, TEST_LOGIN_SETTINGS, type TestHub } from '../support/hub.ts';
 import { runCli } from '../support/cli.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 /** The hash of an account as stored. */
 async function storedHash(t: TestHub, name: string): Promise<string> {
@@ -182,7 +182,7 @@ describe('login throttling and timing', () => {
 describe('session cookie over TLS', () => {
   it('is Secure when the hub serves HTTPS', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-hub-'));
-    const hub = await startHub({ dataDir, listen: '127.0.0.1:0', tls: { selfSigned: true }, login: TEST_LOGIN_SETTINGS, log: createLogger('hub-test', 'error') });
+    const hub = await startHub({ dataDir, listen: '127.0.0.1:0', tls: { selfSigned: true }, login: TEST_LOGIN_SETTINGS, log: testLogger('hub-test') });
     try {
       assert.match(hub.url, /^https:/);
       const res = await hub.api.inject({ method: 'POST', url: '/api/v1/session', payload: { username: 'admin', password: readInitialPassword(dataDir) } });

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { startTestHub, eventually, type TestHub } from '../support/hub.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
 import { runCli } from '../support/cli.ts';
 import { readInitialPassword } from '../../hub/src/store/accounts.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 const PASSWORD = 's3cret-repo-pw';
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "v1"\n`;
@@ -34,7 +34,7 @@ describe('repository credentials', () => {
     git = await startGitServer({ auth: { username: 'ci', password: PASSWORD } });
     for (const name of ['private', 'team/a', 'team/b', 'teamwork/c', 'masked']) git.createRepo(name, { 'config/cm.yaml': configMap(name.replace('/', '-')) });
     const sink = new Writable({ write(chunk, _enc, done) { logs += String(chunk); done(); } });
-    t = await startTestHub({ pollIntervalMs: 3_600_000, log: pino({ level: 'debug' }, sink) });
+    t = await startTestHub({ pollIntervalMs: 3_600_000, log: testLogger('hub-test', { capture: sink }) });
     assert.equal((await t.api('POST', '/api/v1/clusters', { name: 'edge' })).status, 201);
   });
   after(async () => {

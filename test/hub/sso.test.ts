@@ -12,12 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { Browser, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { recordSecret } from '../support/secret-ledger.ts';
+import { recordSecret, testLogger } from '../support/secret-ledger.ts';
 import { insertProject } from '../../hub/src/store/projects.ts';
 
 const USERS = {
@@ -100,7 +99,7 @@ describe('OIDC SSO against a real provider', () => {
     const sink = new Writable({ write(chunk, _enc, done) { log += String(chunk); done(); } });
     t = await startTestHub({
       listen: `127.0.0.1:${port}`,
-      log: pino({ level: 'debug' }, sink),
+      log: testLogger('hub-test', { capture: sink }),
       sso: { name: 'Test IdP', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, requestedScopes: ['openid', 'profile', 'email', 'groups'], rootCa: idp.ca },
     });
     const pool = t.hub.ctx.pool;
@@ -251,7 +250,7 @@ describe('OIDC SSO against a real provider', () => {
   it('takes the callback on another hub replica sharing the database', async () => {
     const replica = await startTestHub({
       databaseUrl: t.hub.database.url,
-      log: pino({ level: 'debug' }, new Writable({ write(chunk, _enc, done) { log += String(chunk); done(); } })),
+      log: testLogger('hub-test', { capture: new Writable({ write(chunk, _enc, done) { log += String(chunk); done(); } }) }),
       sso: { ...t.hub.ctx.settings.sso!, redirectUrl: `${hubUrl}/auth/callback` },
     });
     try {

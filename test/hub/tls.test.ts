@@ -12,13 +12,13 @@ import { connect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
-import { createLogger } from '@flotilla/shared';
 import { startHub, type Hub } from '../../hub/src/hub.ts';
 import { readInitialPassword } from '../../hub/src/store/accounts.ts';
 import { eventually } from '../support/hub.ts';
 import { runCli } from '../support/cli.ts';
 import { startAgentProcess, type AgentProcess } from '../support/processes.ts';
 import { startGitServer, type GitServer } from '../git/server.ts';
+import { testLogger } from '../support/secret-ledger.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  value: "${value}"\n`;
@@ -86,7 +86,7 @@ describe('TLS', () => {
   let token: string;
   let git: GitServer;
   const agents: AgentProcess[] = [];
-  const start = () => startHub({ dataDir, listen: '127.0.0.1:0', tls: { selfSigned: true }, heartbeatIntervalMs: 1000, pollIntervalMs: 3_600_000, log: createLogger('hub-test', process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error') });
+  const start = () => startHub({ dataDir, listen: '127.0.0.1:0', tls: { selfSigned: true }, heartbeatIntervalMs: 1000, pollIntervalMs: 3_600_000, log: testLogger('hub-test') });
   const addCluster = async (name: string) => {
     const added = await call(hub.url, 'POST', '/api/v1/clusters', { ca, token, body: { name } });
     assert.equal(added.status, 201, JSON.stringify(added.body));

@@ -7,7 +7,7 @@
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type DestinationStream } from 'pino';
 import { createLogger, type Logger } from '@flotilla/shared';
 
 /** The ledger's file name inside the log directory (JSON lines: {kind, value}). */
@@ -82,16 +82,16 @@ export function recordLogFile(path: string): void {
 /**
  * A logger for an in-process hub or agent: everything from `debug` up into a file of the log
  * directory, and from FLOTILLA_TEST_LOG_LEVEL (default `error`) up on stderr, with the product's
- * redaction (createLogger's).
+ * redaction (createLogger's). A test that reads what was logged passes its own sink as `capture`
+ * (it gets everything from `debug` up too); `stderrLevel` quiets a test whose errors are expected.
  */
-export function testLogger(name: string): Logger {
-  if (!ledgerActive) return createLogger(name, process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error');
-  const file = join(testLogDir(), LOGS_SUBDIR, `${name}-${process.pid}-${++files}.log`);
-  const streams = pino.multistream([
-    { level: 'debug', stream: pino.destination({ dest: file, sync: true }) },
-    { level: (process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error') as pino.Level, stream: pino.destination(2) },
-  ]);
-  return createLogger(name, 'debug', streams);
+export function testLogger(name: string, options: { capture?: DestinationStream; stderrLevel?: string } = {}): Logger {
+  const stderrLevel = (options.stderrLevel ?? process.env.FLOTILLA_TEST_LOG_LEVEL ?? 'error') as pino.Level;
+  const streams: pino.StreamEntry[] = stderrLevel === ('silent' as pino.Level) ? [] : [{ level: stderrLevel, stream: pino.destination(2) }];
+  if (options.capture) streams.push({ level: 'debug', stream: options.capture });
+  if (ledgerActive) streams.push({ level: 'debug', stream: pino.destination({ dest: join(testLogDir(), LOGS_SUBDIR, `${name}-${process.pid}-${++files}.log`), sync: true }) });
+  if (!options.capture && !ledgerActive) return createLogger(name, stderrLevel);
+  return createLogger(name, 'debug', pino.multistream(streams));
 }
 
 /** The ledger's entries (for the final check). */
