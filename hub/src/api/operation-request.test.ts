@@ -58,6 +58,8 @@ describe('autoSyncRevisionRefusal', () => {
     ['automated but enabled: false', single('main', { enabled: false }), 'abc123', false, undefined],
     ['multi-source', { sources: [{ repoURL: 'https://git/a.git', targetRevision: 'main' }, { repoURL: 'https://git/b.git' }], destination: {}, syncPolicy: { automated: {} } }, 'v2', false,
       'Cannot sync source https://git/a.git to v2: auto-sync currently set to main'],
+    ['multi-source, a stored URL with a password is masked', { sources: [{ repoURL: 'https://ci:hunter2@git/a.git', targetRevision: 'main' }], destination: {}, syncPolicy: { automated: {} } }, 'v2', false,
+      'Cannot sync source https://ci:******@git/a.git to v2: auto-sync currently set to main'],
   ];
   for (const [name, spec, revision, dryRun, want] of rows) it(name, () => assert.equal(autoSyncRevisionRefusal(spec, revision, dryRun), want));
 });

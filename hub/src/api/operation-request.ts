@@ -4,6 +4,7 @@
 // another revision while automated sync is on, a rollback while automated sync is on, a rollback
 // to an entry that is not in the history, and a terminate with nothing running.
 import type { ApplicationSpecLike, SourceLike } from '../store/applications.ts';
+import { redactRepoUrl } from '../repo/url-userinfo.ts';
 
 /** One resource of a selective sync (the operation's `resources[]`). */
 export interface SyncResource {
@@ -73,7 +74,7 @@ export function autoSyncRevisionRefusal(spec: ApplicationSpecLike, revision: str
   if (!isOtherRevision(spec, revision) || dryRun || !isAutomatedSyncEnabled(spec)) return undefined;
   const source = revisionSource(spec);
   return spec.sources?.length
-    ? `Cannot sync source ${source.repoURL} to ${revision}: auto-sync currently set to ${source.targetRevision ?? ''}`
+    ? `Cannot sync source ${redactRepoUrl(source.repoURL)} to ${revision}: auto-sync currently set to ${source.targetRevision ?? ''}`
     : `Cannot sync to ${revision}: auto-sync currently set to ${source.targetRevision ?? ''}`;
 }
 
