@@ -168,6 +168,10 @@ describe('audit log', () => {
     assert.equal(login.status, 200);
     secrets.push(login.body.token);
     assert.deepEqual(one(await audit('resource=session&object=alice')), [['alice', 'login', 'alice', 'success'], ['alice', 'login-failed', 'alice', 'failure']]);
+    assert.equal((await t.api('DELETE', '/api/v1/session', undefined, { token: login.body.token })).status, 200);
+    assert.deepEqual(one(await audit('resource=session&object=alice')).slice(0, 1), [['alice', 'logout', 'alice', 'success']], 'a logout is recorded too');
+    assert.equal((await t.api('DELETE', '/api/v1/session', undefined, { token: login.body.token })).status, 200);
+    assert.equal((await audit('resource=session&object=alice&action=logout')).length, 1, 'logging out an ended session records nothing');
     assert.deepEqual(one(await audit('resource=accounts&object=alice')), [['admin', 'create', 'alice', 'success']]);
   });
 

@@ -73,9 +73,9 @@ export async function sessionAccount(db: Queryable, token: string): Promise<stri
   return row?.account;
 }
 
-/** Ends a session. */
-export async function deleteSession(db: Queryable, token: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE token_hash = $1', [hashToken(token)]);
+/** Ends a session; answers the account it belonged to (undefined when there was none). */
+export async function deleteSession(db: Queryable, token: string): Promise<string | undefined> {
+  return (await db.query<{ account: string }>('DELETE FROM sessions WHERE token_hash = $1 RETURNING account', [hashToken(token)])).rows[0]?.account;
 }
 
 /** Changes a password, ends the account's other sessions, and forgets the initial password. */

@@ -41,8 +41,8 @@ export const sessionRoutes = (ctx: HubContext): FastifyPluginAsync => async (app
 
   app.delete('/session', { config: { public: true }, schema: { summary: 'Log out', tags: ['session'] } }, async (request, reply) => {
     const token = bearerToken(request);
-    if (token && isSsoSessionToken(token)) await deleteSsoSession(ctx.pool, ctx.secrets, token);
-    else if (token) await deleteSession(ctx.pool, token);
+    const ended = !token ? undefined : isSsoSessionToken(token) ? (await deleteSsoSession(ctx.pool, ctx.secrets, token))?.subject : await deleteSession(ctx.pool, token);
+    if (ended) await recordAudit(ctx.pool, { actor: ended, action: 'logout', resource: 'session', object: ended, result: 'success', detail: {} });
     void reply.header('set-cookie', clearedSessionCookie(ctx.settings.tls));
     return { loggedOut: true };
   });
