@@ -101,6 +101,9 @@ describe('app of apps: sync waves', () => {
     const failed = second.body.application.status.operationState;
     assert.equal(failed.phase, 'Failed', JSON.stringify(failed));
     assert.match(failed.message, /wave 0 did not become healthy: "queue" is Synced, Degraded; wave 5 was not applied/);
+    // Each outcome is in the audit log once, under the caller, as an agent-reported operation's is.
+    const outcomes = (await t.api('GET', '/api/v1/audit?resource=applications&object=manual&action=operation')).body.items.map((e: { actor: string; result: string; detail: { operation: string; phase: string } }) => [e.actor, e.result, e.detail.operation, e.detail.phase]);
+    assert.deepEqual(outcomes, [['admin', 'failure', failed.id, 'Failed'], ['admin', 'success', op.id, 'Succeeded']]);
     assert.equal((await t.api('GET', '/api/v1/applications/worker')).body.spec.destination.namespace, 'worker', 'worker is unchanged');
   });
 });

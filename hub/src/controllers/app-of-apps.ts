@@ -157,6 +157,8 @@ async function settleSync(db: Queryable, parent: ApplicationRecord, id: string, 
   else [phase, message] = ['Succeeded', syncSummary(result, operation.dryRun === true)];
   await db.query(`UPDATE operations SET phase = $2, message = $3, finished_at = CASE WHEN $2 = 'Running' THEN NULL ELSE now() END WHERE id = $1`, [id, phase, message]);
   if (phase === 'Succeeded' && !operation.dryRun) await recordHistory(db, historyEntryOf(parent, {}, operation));
+  // The outcome, once, as the agent-reported operations are (gateway/operation-audit.ts).
+  if (phase !== 'Running') await recordAudit(db, { actor: operation.initiatedBy, action: 'operation', resource: 'applications', object: parent.name, result: phase === 'Succeeded' ? 'success' : 'failure', detail: { operation: id, phase, kind: 'sync', message: message.slice(0, 500) } });
   return { id, phase, message };
 }
 
