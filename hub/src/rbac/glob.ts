@@ -2,33 +2,56 @@
 // (gobwas/glob without separators, so `*` also spans `/`: `*` `?` `[abc]` `[!abc]` `{a,b}`),
 // regular expressions when policy.matchMode is regex (anchored here: a pattern matches the whole value).
 
-/** A glob as an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
+/** One piece of a glob: what a regular expression is built from (glob.ts in JavaScript, store/list-where.ts in PostgreSQL). */
+export type GlobPart =
+  | { type: 'any' } // *
+  | { type: 'one' } // ?
+  | { type: 'open' } // {
+  | { type: 'close' } // }
+  | { type: 'or' } // , inside braces
+  | { type: 'set'; negated: boolean; chars: string } // [abc] [!abc]
+  | { type: 'literal'; char: string };
+
+/** A glob's pieces, with the braces still open at its end counted (they close at the end). */
+export function globParts(glob: string): { parts: GlobPart[]; unclosed: number } {
+  const parts: GlobPart[] = [];
   let braces = 0;
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
-    if (ch === '*') out += '.*';
-    else if (ch === '?') out += '.';
+    if (ch === '*') parts.push({ type: 'any' });
+    else if (ch === '?') parts.push({ type: 'one' });
     else if (ch === '{') {
-      out += '(?:';
+      parts.push({ type: 'open' });
       braces++;
     } else if (ch === '}' && braces > 0) {
-      out += ')';
+      parts.push({ type: 'close' });
       braces--;
-    }
-    else if (ch === ',' && braces > 0) out += '|';
-    else if (ch === '[') {
+    } else if (ch === ',' && braces > 0) parts.push({ type: 'or' });
+    else if (ch === '[' && glob.indexOf(']', i + 1) >= 0) {
       const end = glob.indexOf(']', i + 1);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else out += ch.replace(/[.+^$()|\\\]]/g, '\\$&');
+      const body = glob.slice(i + 1, end);
+      parts.push({ type: 'set', negated: body.startsWith('!'), chars: body.startsWith('!') ? body.slice(1) : body });
+      i = end;
+    } else parts.push({ type: 'literal', char: ch });
   }
-  return new RegExp(`^${out}${')'.repeat(braces)}$`, 's');
+  return { parts, unclosed: braces };
+}
+
+/** A glob as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  const { parts, unclosed } = globParts(glob);
+  const out = parts.map((p) => {
+    switch (p.type) {
+      case 'any': return '.*';
+      case 'one': return '.';
+      case 'open': return '(?:';
+      case 'close': return ')';
+      case 'or': return '|';
+      case 'set': return `[${p.negated ? '^' : ''}${p.chars.replace(/\\/g, '\\\\')}]`;
+      case 'literal': return p.char.replace(/[.+^$()|\\[\]]/g, '\\$&');
+    }
+  }).join('');
+  return new RegExp(`^${out}${')'.repeat(unclosed)}$`, 's');
 }
 
 /** A matcher for one match mode, caching each pattern's compiled form. */

@@ -5,6 +5,7 @@
 // is widened instead (an allow to "any character", a deny left out), and the condition says it is
 // not `exact`: the API then filters each row with the enforcer as well and reports no counts.
 import type { Requirement } from '../api/list-selector.ts';
+import { globParts } from '../rbac/glob.ts';
 
 /** Positional parameters of one query, shared by every condition added to it. */
 export class SqlParams {
@@ -40,38 +41,24 @@ export function containsPattern(text: string): string {
 
 /** A glob of rbac/glob.ts as a PostgreSQL (ARE) regular expression; `exact` false when it was widened. */
 export function globToPostgresRegex(glob: string): { regex: string; exact: boolean } {
-  let out = '';
-  let braces = 0;
+  const { parts, unclosed } = globParts(glob);
   let exact = true;
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') out += '.*';
-    else if (ch === '?') out += '.';
-    else if (ch === '{') {
-      out += '(?:';
-      braces++;
-    } else if (ch === '}' && braces > 0) {
-      out += ')';
-      braces--;
-    } else if (ch === ',' && braces > 0) out += '|';
-    else if (ch === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end);
-        const negated = body.startsWith('!');
-        const chars = negated ? body.slice(1) : body;
-        // Letters, digits and - . _ / (and ^ first): the same set in JavaScript and PostgreSQL.
-        if (chars !== '' && /^\^?[A-Za-z0-9._/-]*$/.test(chars) && !chars.startsWith('-') && !chars.endsWith('-')) out += `[${negated ? '^' : ''}${chars}]`;
-        else {
-          out += '.';
-          exact = false;
-        }
-        i = end;
-      }
-    } else out += /[A-Za-z0-9]/.test(ch) || ch.charCodeAt(0) > 127 ? ch : `\\${ch}`;
-  }
-  return { regex: `^${out}${')'.repeat(braces)}$`, exact };
+  const out = parts.map((p) => {
+    switch (p.type) {
+      case 'any': return '.*';
+      case 'one': return '.';
+      case 'open': return '(?:';
+      case 'close': return ')';
+      case 'or': return '|';
+      case 'set':
+        // Letters, digits and - . _ / (and ^ first): the same set in JavaScript and PostgreSQL; any other set is widened to one character.
+        if (p.chars !== '' && /^\^?[A-Za-z0-9._/-]*$/.test(p.chars) && !p.chars.startsWith('-') && !p.chars.endsWith('-')) return `[${p.negated ? '^' : ''}${p.chars}]`;
+        exact = false;
+        return '.';
+      case 'literal': return /[A-Za-z0-9]/.test(p.char) || p.char.charCodeAt(0) > 127 ? p.char : `\\${p.char}`;
+    }
+  }).join('');
+  return { regex: `^${out}${')'.repeat(unclosed)}$`, exact };
 }
 
 const GLOB_CHARS = /[*?[{]/;
