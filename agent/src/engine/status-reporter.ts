@@ -45,6 +45,11 @@ export class StatusReporter {
     }
   }
 
+  /** The nodes below the app's workloads in the tree last built for it (live reads are allowed for these, link/resource-request.ts). */
+  tree(app: string): readonly ChildNode[] | undefined {
+    return this.children.get(app)?.nodes;
+  }
+
   forget(app: string): void {
     this.children.delete(app);
     this.lastReported.delete(app);

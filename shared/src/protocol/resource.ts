@@ -1,7 +1,10 @@
 // Reading one live object through the agent, for the UI's resource panel (issue 17): the hub asks
 // `resource.get` with a request id, the agent answers `resource.got` with the object (Secret values
 // masked, managedFields and last-applied dropped), nothing (it does not exist), or an error. The
-// agent answers only for objects in the application's inventory. An optional capability: an agent
+// agent answers only for objects of the application's resource tree it reported (its inventory and
+// their descendants: ReplicaSets, Pods). For a Secret the hub sends a random one-request key and the
+// agent answers per data key an HMAC of the value (resource-secrets.ts), so the hub can mask desired
+// and live so that a changed value shows. An optional capability: an agent
 // lists RESOURCE_GET_FEATURE in its hello's `features`, and a hub never sends `resource.get` to
 // one that does not (an older agent would close on an unknown message type).
 import { Type, type Static } from '@sinclair/typebox';
@@ -23,6 +26,8 @@ export const ResourceGetSchema = Type.Object({
   requestId: Type.String({ minLength: 1, maxLength: 64 }),
   app: Type.String({ minLength: 1, maxLength: 253 }),
   ref: ResourceRefSchema,
+  /** For a Secret: a random key (base64, 32 bytes) the hub chose for this request only, keying the answer's secretDigests. */
+  digestKey: Type.Optional(Type.String({ minLength: 43, maxLength: 88, pattern: '^[A-Za-z0-9+/]+={0,2}$' })),
 }, { additionalProperties: false });
 
 /** Agent → hub: the answer to one `resource.get`; neither object nor error: the object does not exist. */
@@ -31,25 +36,33 @@ export const ResourceGotSchema = Type.Object({
   requestId: Type.String({ minLength: 1, maxLength: 64 }),
   object: Type.Optional(Type.Object({}, { additionalProperties: true })),
   error: Type.Optional(Type.String({ maxLength: 2048 })),
+  /** For a Secret asked with a digestKey: per data key, HMAC-SHA256 (base64) of its value under that key. */
+  secretDigests: Type.Optional(Type.Record(Type.String({ maxLength: 253 }), Type.String({ maxLength: 64 }))),
 }, { additionalProperties: false });
 
 export type ResourceRef = Static<typeof ResourceRefSchema>;
 export type ResourceGet = Static<typeof ResourceGetSchema>;
 export type ResourceGot = Static<typeof ResourceGotSchema>;
 
-/** What every Secret value becomes before it leaves the agent (and in the hub's desired manifest), as Argo CD shows it. */
+/** What every Secret value becomes before it leaves the agent, and the first mask of a data key at the hub, as Argo CD shows it. */
 export const SECRET_VALUE_MASK = '++++++++';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** Whether an object is a core Secret (a kind named Secret in another group is not). */
+export function isCoreSecret(obj: Record<string, unknown>): boolean {
+  return obj.kind === 'Secret' && (obj.apiVersion === undefined || obj.apiVersion === 'v1');
+}
+
 /**
- * An object as the UI may show it (pure): managedFields dropped, and for a core Secret every value
- * of data and stringData masked and the last-applied annotation (which holds them) dropped.
+ * An object as the UI may show it (pure): managedFields dropped, and for a core Secret the
+ * last-applied annotation (which holds the values) dropped and stringData folded into data as the
+ * API server stores it, every value replaced by its mask in `masks` (SECRET_VALUE_MASK without one).
  */
-export function objectForDisplay(obj: Record<string, unknown>): Record<string, unknown> {
+export function objectForDisplay(obj: Record<string, unknown>, masks: Readonly<Record<string, string>> = {}): Record<string, unknown> {
   const metadata = { ...(obj.metadata as Record<string, unknown> | undefined) };
   delete metadata.managedFields;
-  const secret = obj.kind === 'Secret' && (obj.apiVersion === undefined || obj.apiVersion === 'v1');
+  const secret = isCoreSecret(obj);
   if (secret && metadata.annotations && typeof metadata.annotations === 'object') {
     const annotations = { ...(metadata.annotations as Record<string, unknown>) };
     delete annotations[LAST_APPLIED];
@@ -57,9 +70,14 @@ export function objectForDisplay(obj: Record<string, unknown>): Record<string, u
   }
   const shown: Record<string, unknown> = { ...obj, ...(obj.metadata !== undefined ? { metadata } : {}) };
   if (!secret) return shown;
-  for (const field of ['data', 'stringData']) {
-    const values = obj[field];
-    if (values && typeof values === 'object') shown[field] = Object.fromEntries(Object.keys(values).map((key) => [key, SECRET_VALUE_MASK]));
-  }
+  const keys = secretKeys(obj);
+  delete shown.stringData;
+  if (keys.length || (obj.data && typeof obj.data === 'object')) shown.data = Object.fromEntries(keys.map((key) => [key, masks[key] ?? SECRET_VALUE_MASK]));
   return shown;
+}
+
+/** The data keys of a Secret: those of data, then those only in stringData. */
+export function secretKeys(obj: Record<string, unknown>): string[] {
+  const keysOf = (values: unknown) => (values && typeof values === 'object' && !Array.isArray(values) ? Object.keys(values) : []);
+  return [...new Set([...keysOf(obj.data), ...keysOf(obj.stringData)])];
 }

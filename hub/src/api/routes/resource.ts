@@ -1,14 +1,19 @@
 // GET /api/v1/applications/:name/resource?group=&kind=&namespace=&name= : one resource of an
 // application for the UI's panel: the desired manifest from the application's current bundle at
 // the hub, the live object read through its agent (`resource.get`, protocol/resource.ts; the agent
-// answers only for objects in the application's inventory, Secret values masked), and the diff the
-// agent reported for it. The agent must be connected to this replica: agents hold one socket to one
+// answers only for objects of the resource tree it reported for the application, Secret values
+// masked), and the diff the agent reported for it. A Secret's values are masked on both sides as
+// Argo CD masks them (equal values one mask, different values masks of different lengths): the hub
+// sends a random key for that one request, the agent answers an HMAC of each live value under it,
+// the hub compares them with the desired values' (protocol/resource-secrets.ts) and drops key and
+// digests; the browser gets masks only. The agent must be connected to this replica: agents hold one socket to one
 // replica, and a request that lands elsewhere gets a 503 saying so (the client tries again, or a
 // sticky load balancer sends it where the agent is). Older agents, which lack the feature, get a
 // 501; no answer in 5 s a 504.
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { FlotillaError, notFound, invalidInput, RESOURCE_GET_FEATURE, objectForDisplay, type ResourceRef } from '@flotilla/shared';
+import { FlotillaError, notFound, invalidInput, RESOURCE_GET_FEATURE, DIGEST_KEY_BYTES, displayPair, type ResourceRef } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
 import { getApplication, isHubApplication, type ApplicationRecord } from '../../store/applications.ts';
 import { bundleByKey } from '../../store/bundles.ts';
@@ -44,19 +49,23 @@ export const resourceRoutes = (ctx: HubContext): FastifyPluginAsync => async (ap
     const desired = await desiredOf(ctx, record, ref);
     const reported = ((record.status?.status as { resources?: ReportedResource[] } | undefined)?.resources ?? [])
       .find((r) => r.group === group && r.kind === kind && r.name === name && (r.namespace ?? '') === (namespace ?? ''));
-    const live = await liveOf(ctx, record, ref);
-    return { live: live ?? null, desired: desired ?? null, diff: reported?.diff ?? null };
+    // The key lives for this request only: never stored, logged or sent anywhere but to the agent.
+    const digestKey = group === '' && kind === 'Secret' ? randomBytes(DIGEST_KEY_BYTES) : undefined;
+    const live = await liveOf(ctx, record, ref, digestKey);
+    const shown = displayPair(desired, live?.object, live?.secretDigests, digestKey ?? Buffer.alloc(0));
+    return { live: shown.live ?? null, desired: shown.desired ?? null, diff: reported?.diff ?? null };
   });
 };
 
+/** The manifest as rendered (Secret values unmasked: displayPair masks them before anything leaves). */
 async function desiredOf(ctx: HubContext, record: ApplicationRecord, ref: ResourceRef): Promise<Record<string, unknown> | undefined> {
   if (!record.bundleKey) return undefined;
   const bundle = await bundleByKey(ctx.pool, ctx.secrets, record.bundleKey);
-  const found = bundle && findManifest(bundle.manifests as Record<string, unknown>[], ref, record.spec.destination.namespace);
-  return found && objectForDisplay(found);
+  return (bundle && findManifest(bundle.manifests as Record<string, unknown>[], ref, record.spec.destination.namespace)) || undefined;
 }
 
-async function liveOf(ctx: HubContext, record: ApplicationRecord, ref: ResourceRef): Promise<Record<string, unknown> | undefined> {
+/** The agent's answer: the object (masked by the agent, masked again by displayPair) and, for a Secret asked with a key, its digests. */
+async function liveOf(ctx: HubContext, record: ApplicationRecord, ref: ResourceRef, digestKey: Buffer | undefined): Promise<{ object?: Record<string, unknown>; secretDigests?: Record<string, string> } | undefined> {
   if (isHubApplication(record)) throw invalidInput(`application "${record.name}" is applied by the hub (app of apps): its resources are applications, read them with GET /api/v1/applications/:name`);
   const session = ctx.agentSession?.(record.clusterId!);
   const clusterName = record.clusterName ?? String(record.clusterId);
@@ -70,15 +79,16 @@ async function liveOf(ctx: HubContext, record: ApplicationRecord, ref: ResourceR
   if (!session.features.has(RESOURCE_GET_FEATURE)) {
     throw new FlotillaError('FLT_ERR_NOT_IMPLEMENTED', `the agent of cluster "${clusterName}" is too old to serve live resources (it does not name the "${RESOURCE_GET_FEATURE}" feature): upgrade it`);
   }
-  const answer = session.resourceRequests.ask((requestId) => session.send({ type: 'resource.get', requestId, app: record.name, ref }), RESOURCE_TIMEOUT_MS);
+  const answer = session.resourceRequests.ask((requestId) => session.send({ type: 'resource.get', requestId, app: record.name, ref, ...(digestKey ? { digestKey: digestKey.toString('base64') } : {}) }), RESOURCE_TIMEOUT_MS);
   if (!answer) throw new FlotillaError('FLT_ERR_TOO_MANY_REQUESTS', `too many live resource reads in flight to the agent of cluster "${clusterName}": try again shortly`);
   const outcome = await answer;
   if ('failed' in outcome) {
     if (outcome.failed === 'timeout') throw new FlotillaError('FLT_ERR_TIMEOUT', `the agent of cluster "${clusterName}" did not answer within ${RESOURCE_TIMEOUT_MS / 1000} s`);
     throw new FlotillaError('FLT_ERR_UNAVAILABLE', `the agent of cluster "${clusterName}" disconnected before it answered: try again`);
   }
-  const { object, error } = outcome.answered;
-  if (error) throw new FlotillaError(error.startsWith('not in the inventory') ? 'FLT_ERR_NOT_FOUND' : 'FLT_ERR_UNAVAILABLE', `the agent of cluster "${clusterName}": ${error}`);
-  // The agent masked it already; masking again costs nothing and holds even for a careless agent.
-  return object && objectForDisplay(object);
+  const { object, error, secretDigests } = outcome.answered;
+  // 'not in the inventory': what agents before live reads of the whole tree answer.
+  if (error) throw new FlotillaError(/^not in the (resource tree|inventory)/.test(error) ? 'FLT_ERR_NOT_FOUND' : 'FLT_ERR_UNAVAILABLE', `the agent of cluster "${clusterName}": ${error}`);
+  // The agent masked it already; displayPair masks again, which holds even for a careless agent.
+  return object && { object, ...(secretDigests && digestKey ? { secretDigests } : {}) };
 }
