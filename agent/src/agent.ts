@@ -15,6 +15,7 @@ import { Reconciler } from './engine/reconciler.ts';
 import { desiredSourceOf, engineStateOf } from './engine-state.ts';
 import { Watcher } from './watch/watcher.ts';
 import { EventForwarder } from './watch/events.ts';
+import type { TreeEntry } from './link/resource-request.ts';
 
 const BUNDLE_GC_DELAY_MS = 10_000;
 const CAPABILITIES_REFRESH_MS = 300_000;
@@ -104,7 +105,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     serverUrl: kube.server,
     ...(options.tls ? { tls: options.tls } : {}),
     // The UI's live resource reads: the handler is loaded on the first one (link/resource-request.ts).
-    onResourceGet: async (request) => (await import('./link/resource-request.ts')).answerResourceGet({ inventory: (app) => store.current.inventories[app], get: (ref) => kube.get(ref) as Promise<Record<string, unknown> | undefined> }, request),
+    onResourceGet: async (request) => (await import('./link/resource-request.ts')).answerResourceGet({ inventory: (app) => store.current.inventories[app], tree: (app): readonly TreeEntry[] | undefined => reconciler.tree(app), get: (ref) => kube.get(ref) as Promise<Record<string, unknown> | undefined> }, request),
     onAssignments: (apps) => {
       queue.add(...apps);
       collectBundles();

@@ -3,7 +3,7 @@
 // reach: an agent restarted after it reported the application deleted, but before the hub dropped
 // the assignment, answers again without running the hook a second time; a PostDelete hook outside
 // the project's limits is refused (a DeletionError, nothing created); and a deletion without
-// cascade deletes nothing and runs no hook.
+// cascade deletes nothing, runs the PostDelete hook, then lets the app go.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
@@ -82,7 +82,7 @@ describe('application deletion with PostDelete hooks, through the engine ports',
     kube = new Kube(loadKubeconfig(set.clusters[0]!.kubeconfigPath), 'flotilla-agent');
     bundles.set('sha256:once', { manifests: [job('once')] });
     bundles.set('sha256:outside', { manifests: [job('escape', 'kube-system')] });
-    bundles.set('sha256:kept', { manifests: [job('never')] });
+    bundles.set('sha256:kept', { manifests: [job('goodbye')] });
   });
   after(() => set?.stop());
 
@@ -122,16 +122,18 @@ describe('application deletion with PostDelete hooks, through the engine ports',
     assert.equal(res.status, 404);
   });
 
-  it('a deletion without cascade deletes nothing and runs no hook', async () => {
+  it('a deletion without cascade deletes nothing, runs the PostDelete hook, then lets the app go', async () => {
     const state = new MemoryState();
     const heard = new Heard();
     const cm = await kubeRequest(set.clusters[0]!, 'POST', `/api/v1/namespaces/${NS}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stays', labels: { 'app.flotilla.dev/instance': 'kept' }, annotations: { 'flotilla.dev/tracking-id': 'kept:/ConfigMap:bye/stays' } } });
     assert.equal(cm.status, 201, cm.text);
     await state.setInventory('kept', [{ group: '', version: 'v1', kind: 'ConfigMap', namespace: NS, name: 'stays' }]);
-    await deletionOf(state, heard).delete(assignment('kept', 'sha256:kept', { deletion: { cascade: false } }));
-    assert.ok(heard.statuses.some((s) => s.status.deleted));
-    assert.deepEqual(state.inventory('kept'), []);
+    await untilDeleted(deletionOf(state, heard), assignment('kept', 'sha256:kept', { deletion: { cascade: false } }), heard);
+    assert.deepEqual(state.inventory('kept'), [], 'the app no longer tracks its resources');
     assert.equal((await kubeRequest(set.clusters[0]!, 'GET', `/api/v1/namespaces/${NS}/configmaps/stays`)).status, 200, 'the resource stays');
-    assert.equal(await jobUid('never'), undefined, 'no PostDelete hook');
+    assert.ok(await jobUid('goodbye'), 'the PostDelete hook ran');
+    const run = state.deletion('kept');
+    assert.deepEqual([run?.phase, run?.cascade, run?.message], ['Deleted', false, 'deleted without cascade; its resources are left in place; 1 PostDelete hook(s) succeeded']);
+    assert.ok(!heard.events.some((e) => e.reason === 'ResourcesDeleted'), JSON.stringify(heard.events));
   });
 });

@@ -3,7 +3,8 @@
 // post-delete), deletes them as their policy says, and only then is the application gone from the
 // hub. A failing PostDelete hook keeps the application in deletion with a DeletionError condition
 // naming it, and runs again with backoff until it succeeds; an agent killed while a hook runs
-// carries on without running a hook twice; a deletion without cascade runs no hook. kwok's default
+// carries on without running a hook twice; a deletion without cascade runs the PostDelete hooks too
+// (as Argo CD, whose post-delete finalizer stays) and leaves the resources as they are. kwok's default
 // Pod stages complete a Job's Pods about 1 s after they run; a Job fails here through
 // `activeDeadlineSeconds` while its Pod cannot be scheduled (a nodeSelector the test sets later).
 import { after, before, describe, it } from 'node:test';
@@ -96,7 +97,7 @@ describe('PostDelete hooks on a real cluster', () => {
       'restart/slow.yaml': job('slow', { [HOOK]: 'PostDelete' }, { gate: 'slow' }),
 
       'orphan/config.yaml': configMap('left-behind'),
-      'orphan/never.yaml': job('never', { [HOOK]: 'PostDelete' }),
+      'orphan/goodbye.yaml': job('goodbye', { [HOOK]: 'PostDelete' }),
     });
     kc = new k8s.KubeConfig();
     kc.loadFromFile(f.clusters.clusters[0]!.kubeconfigPath);
@@ -211,13 +212,21 @@ describe('PostDelete hooks on a real cluster', () => {
     assert.equal(log.created('slow'), 1, 'the running hook is observed, not created again');
   });
 
-  it('a deletion without cascade leaves the resources and runs no PostDelete hook', async () => {
+  it('a deletion without cascade runs the PostDelete hooks and leaves the resources as they are', async () => {
     await deployed('orphan');
     const log = await eventLog('orphan');
-    assert.equal(await remove('orphan', '?cascade=false'), 'deleted');
-    assert.ok(await gone('orphan'));
-    await new Promise((r) => setTimeout(r, 3000));
+    const deletedAt = Date.now();
+    assert.equal(await remove('orphan', '?cascade=false'), 'deleting', 'the agent names the feature: the hooks run first');
+    await eventually('orphan gone from the hub', () => gone('orphan'), 60_000, 100);
+    const goneAt = Date.now();
+    assert.equal(log.created('goodbye'), 1, 'the PostDelete hook ran once');
+    assert.ok(complete(await readJob('goodbye', 'orphan')), 'it completed, and stays (BeforeHookCreation)');
+    const completed = log.events.find((e) => e.type === 'MODIFIED' && e.kind === 'Job' && e.name === 'goodbye');
+    assert.ok(completed && completed.at <= goneAt, 'the hook ran (its status moved) before the app was let go');
+    // Nothing of the app is deleted, then or later (the agent no longer tracks it).
+    await new Promise((r) => setTimeout(r, 2000));
     assert.equal((await f.kube(0).core.readNamespacedConfigMap({ name: 'left-behind', namespace: 'orphan' })).data?.value, 'v1', 'the resources stay');
-    assert.equal(log.created('never'), 0, 'no PostDelete hook ran');
+    assert.ok(!log.events.some((e) => e.type === 'DELETED' && e.kind === 'ConfigMap'), JSON.stringify(log.events));
+    console.log(`orphan: hook created ${log.first('ADDED', 'Job', 'goodbye')!.at - deletedAt} ms after the request, app gone ${goneAt - deletedAt} ms after it`);
   });
 });

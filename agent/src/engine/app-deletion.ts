@@ -7,18 +7,18 @@
 //      naming it, and runs again after the backoff.
 //   3. Cleanup: the hooks their policy deletes are waited for until gone.
 //   4. Deleted: the hub is told (status `deleted`); it then drops the assignment, and forget() drops the run.
-// A deletion without cascade runs no hook and deletes nothing (the hub does not even send one: it
-// drops the assignment at once, and the reconciler forgets the app).
+// A deletion without cascade (the hub sends one only when the bundle holds PostDelete hooks and this
+// agent names NON_CASCADE_HOOKS_FEATURE; else it drops the assignment at once) skips step 1: the
+// resources are left as they are and no longer tracked, then the hooks run as above.
 import type { Logger } from 'pino';
-import type { Assignment } from '@flotilla/shared';
+import { namesPostDeleteHook, type Assignment } from '@flotilla/shared';
 import { isNotFound, type Kube, type KubeObject as LiveObject } from './kube.ts';
 import type { Clock, DesiredSource, EngineState, StatusSink } from './ports.ts';
 import { deleteApplicationResources } from './deletion.ts';
-import { hookDeletions, hookProgress, splitHooks, HELM_HOOK_ANNOTATION, type HookProgress } from './hooks.ts';
+import { hookDeletions, hookProgress, splitHooks, type HookProgress } from './hooks.ts';
 import { postDeleteTasks, type HookTask } from './hook-phases.ts';
 import { maskSecretValues } from './mask-secrets.ts';
 import { parseApiVersion, prepareDesired, type KubeObject } from './objects.ts';
-import { HOOK_ANNOTATION } from './sync-options.ts';
 import {
   advanceDeletion, deletionHookCreation, finishDeletion, hookOperationOf, isRetryDue, nextAttempt, planPostDelete, recordCreation, startDeletion,
   type DeletionRun,
@@ -57,14 +57,14 @@ export class AppDeletion {
 
   /** One pass over an application being deleted. */
   async delete(a: Assignment): Promise<void> {
-    if (a.deletion?.cascade === false) return this.letGo(a);
     let run = this.deps.state.deletion(a.app);
     if (!run) {
-      run = startDeletion(a.app, this.iso());
+      run = startDeletion(a.app, this.iso(), a.deletion?.cascade !== false);
       await this.deps.state.saveDeletion(a.app, run);
     }
     if (run.phase === 'DeletingResources') {
-      const left = await this.deleteResources(a);
+      // The cascade the deletion started with holds to its end (the hub keeps it too).
+      const left = run.cascade === false ? await this.leaveResources(a) : await this.deleteResources(a);
       if (left) return this.wait(a, [left], 1000);
       const planned = await this.plan(a, run);
       if ('problem' in planned) return this.wait(a, [{ type: 'DeletionError', message: planned.problem }], 5000);
@@ -99,6 +99,17 @@ export class AppDeletion {
     if (inventory.length) {
       await this.deps.state.setInventory(a.app, undefined);
       this.deps.sink.reportEvent({ reason: 'ResourcesDeleted', message: `deleted ${inventory.length} resource(s) of ${a.app}`, at: this.iso() }, a.app);
+      this.deps.events?.own(a.app, []);
+    }
+    return undefined;
+  }
+
+  /** A deletion without cascade: the resources stay as they are, no longer tracked by the app. */
+  private async leaveResources(a: Assignment): Promise<undefined> {
+    const inventory = this.deps.state.inventory(a.app);
+    if (inventory.length) {
+      await this.deps.state.setInventory(a.app, undefined);
+      this.deps.log.info({ app: a.app, resources: inventory.length }, 'deletion without cascade: resources left in place');
       this.deps.events?.own(a.app, []);
     }
     return undefined;
@@ -236,7 +247,7 @@ export class AppDeletion {
     } catch (error) {
       return { problem: `cannot load the PostDelete hooks: ${(error as Error).message}` };
     }
-    const candidates = manifests.filter((m) => namesPostDelete(m));
+    const candidates = manifests.filter((m) => namesPostDeleteHook(m));
     const scopes = new Map<string, boolean>();
     for (const m of candidates) {
       const id = `${parseApiVersion(m.apiVersion).group}/${m.kind}`;
@@ -254,12 +265,6 @@ export class AppDeletion {
     const refused = guard?.projectProblem(a, hooks.map((h) => h.object));
     if (refused) return { problem: `the PostDelete hooks cannot run: ${refused}` };
     return { hooks };
-  }
-
-  /** A deletion without cascade: nothing deleted, no hook run; the app is let go. */
-  private async letGo(a: Assignment): Promise<void> {
-    if (this.deps.state.inventory(a.app).length) await this.deps.state.setInventory(a.app, undefined);
-    this.reportDeleted(a.app);
   }
 
   private reportDeleted(app: string): void {
@@ -291,11 +296,4 @@ export class AppDeletion {
   private iso(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
-}
-
-/** Whether an object's hook annotations name PostDelete (argocd) or post-delete (Helm). */
-function namesPostDelete(obj: KubeObject): boolean {
-  const annotations = obj.metadata?.annotations ?? {};
-  const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim());
-  return list(annotations[HOOK_ANNOTATION]).includes('PostDelete') || list(annotations[HELM_HOOK_ANNOTATION]).includes('post-delete');
 }

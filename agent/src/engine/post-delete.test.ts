@@ -1,6 +1,6 @@
 // Table-driven tests for post-delete.ts: planning a deletion's PostDelete hooks (a hook that succeeded
 // in an earlier attempt is never run again), moving them on from what was seen, retries with backoff
-// after a failure, and what a hook's name finds live.
+// after a failure, what a hook's name finds live, and a deletion with or without cascade.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HOOK_OPERATION_ANNOTATION, postDeleteTasks } from './hook-phases.ts';
@@ -143,9 +143,34 @@ describe('deletionHookCreation', () => {
   }
 });
 
+describe('startDeletion', () => {
+  // cascade | stored cascade | message
+  const rows: [boolean | undefined, false | undefined, string][] = [
+    [undefined, undefined, 'deleting the resources'],
+    [true, undefined, 'deleting the resources'],
+    [false, false, 'leaving the resources in place'],
+  ];
+  for (const [cascade, stored, message] of rows) {
+    it(`cascade ${String(cascade)}: ${message}`, () => {
+      const run = cascade === undefined ? startDeletion('shop', NOW) : startDeletion('shop', NOW, cascade);
+      assert.deepEqual([run.phase, run.cascade, run.message, run.tasks], ['DeletingResources', stored, message, []]);
+      assert.equal('cascade' in run, stored !== undefined, 'a cascade run stores no flag (as runs stored before it existed)');
+    });
+  }
+});
+
 describe('finishDeletion', () => {
-  it('says how many hooks ran', () => {
-    const done = finishDeletion(runWith([{ status: 'Succeeded' }], { phase: 'Cleanup' }), LATER);
-    assert.deepEqual([done.phase, done.finishedAt, done.message, done.bundle], ['Deleted', LATER, 'deleted; 1 PostDelete hook(s) succeeded', null]);
-  });
+  // case | run | message
+  const rows: [string, DeletionRun, string][] = [
+    ['cascade, one hook', runWith([{ status: 'Succeeded' }], { phase: 'Cleanup' }), 'deleted; 1 PostDelete hook(s) succeeded'],
+    ['cascade, no hook', runWith([], { phase: 'Cleanup' }), 'deleted'],
+    ['without cascade, one hook', runWith([{ status: 'Succeeded' }], { phase: 'Cleanup', cascade: false }), 'deleted without cascade; its resources are left in place; 1 PostDelete hook(s) succeeded'],
+    ['without cascade, no hook', runWith([], { phase: 'Cleanup', cascade: false }), 'deleted without cascade; its resources are left in place'],
+  ];
+  for (const [name, run, message] of rows) {
+    it(`says how many hooks ran: ${name}`, () => {
+      const done = finishDeletion(run, LATER);
+      assert.deepEqual([done.phase, done.finishedAt, done.message, done.bundle], ['Deleted', LATER, message, null]);
+    });
+  }
 });

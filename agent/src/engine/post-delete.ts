@@ -16,6 +16,9 @@
 //   4. Cleanup: the hooks the policy deletes are waited for until gone; then the deletion is done and
 //      the hub is told. The run is kept (Deleted) until the hub drops the assignment, so a restart
 //      before the hub heard of it answers again instead of running the hooks a second time.
+// A deletion without cascade goes the same way but for step 1: the resources are left as they are
+// (Argo CD removes only the resources finalizer then; the post-delete finalizer stays, so the hooks
+// still run). The hub sends one only to an agent that names NON_CASCADE_HOOKS_FEATURE.
 // Every step is stored before what it starts is created, so an agent restarted at any point carries
 // on: an instance this attempt created is observed, never created twice (hook-phases.ts stamps).
 import type { HookProgress } from './hooks.ts';
@@ -44,6 +47,8 @@ export interface DeletionRun {
   id: string;
   app: string;
   phase: DeletionPhase;
+  /** False for a deletion without cascade: its DeletingResources step deletes nothing (absent: cascade). */
+  cascade?: false;
   /** The bundle the hooks of this attempt come from (kept by the bundle cache while named here). */
   bundle: string | null;
   startedAt: string;
@@ -66,9 +71,10 @@ export interface DeletionStep {
   waiting?: string;
 }
 
-/** A new deletion, deleting the resources first. */
-export function startDeletion(app: string, now: string): DeletionRun {
-  return { kind: 'delete', id: `delete-${app}-${Date.parse(now).toString(36)}`, app, phase: 'DeletingResources', bundle: null, startedAt: now, attempt: 0, tasks: [], message: 'deleting the resources' };
+/** A new deletion, deleting the resources first (without cascade: leaving them, then on to the hooks). */
+export function startDeletion(app: string, now: string, cascade = true): DeletionRun {
+  const run: DeletionRun = { kind: 'delete', id: `delete-${app}-${Date.parse(now).toString(36)}`, app, phase: 'DeletingResources', bundle: null, startedAt: now, attempt: 0, tasks: [], message: cascade ? 'deleting the resources' : 'leaving the resources in place' };
+  return cascade ? run : { ...run, cascade: false };
 }
 
 /** The operation id the hooks of this attempt are named and stamped with. */
@@ -152,5 +158,6 @@ export function deletionHookCreation(task: HookTask<'PostDelete'>, live: KubeObj
 /** The deletion finished: told to the hub, kept until the hub drops the assignment; it names no bundle any more (none is read again). */
 export function finishDeletion(run: DeletionRun, now: string): DeletionRun {
   const hooks = run.tasks.length;
-  return { ...run, phase: 'Deleted', bundle: null, finishedAt: now, message: hooks ? `deleted; ${hooks} PostDelete hook(s) succeeded` : 'deleted' };
+  const what = run.cascade === false ? 'deleted without cascade; its resources are left in place' : 'deleted';
+  return { ...run, phase: 'Deleted', bundle: null, finishedAt: now, message: hooks ? `${what}; ${hooks} PostDelete hook(s) succeeded` : what };
 }

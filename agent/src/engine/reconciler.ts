@@ -33,6 +33,7 @@ import { applyPolicyOf, managedNamespaceMetadataOf } from './apply-options.ts';
 import { dryRun, syncedKeys } from './dry-run.ts';
 import { buildStatus, type Compared } from './status.ts';
 import { StatusReporter } from './status-reporter.ts';
+import type { ChildNode } from './tree.ts';
 import { FightWatch } from './fight-watch.ts';
 
 /** What a reconcile needs: the engine's ports and the cluster. */
@@ -100,6 +101,11 @@ export class Reconciler {
       watch: (o) => deps.watcher.live(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace),
       report: (a, conditions) => this.report(a, undefined, conditions),
     });
+  }
+
+  /** The nodes below the application's workloads it last reported (ReplicaSets, Pods), for live reads. */
+  tree(app: string): readonly ChildNode[] | undefined {
+    return this.reporter.tree(app);
   }
 
   /** One pass over one application. */

@@ -3,7 +3,7 @@
 // deliver status and events at least once (latest status per app wins; resent after reconnects).
 import WebSocket from 'ws';
 import type { Logger } from 'pino';
-import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type Capabilities, type EventMessage, type HubMessage, type ResourceGet, type ResourceGot, type TlsTrust, RESOURCE_GET_FEATURE } from '@flotilla/shared';
+import { CloseCode, MAX_HUB_MESSAGE_BYTES, PROTOCOL_VERSION, decodeHubMessage, isCertificateError, replaceNulInJson, tlsClientOptions, type AppStatus, type Assignment, type Capabilities, type EventMessage, type HubMessage, type ResourceGet, type ResourceGot, type TlsTrust, NON_CASCADE_HOOKS_FEATURE, RESOURCE_GET_FEATURE } from '@flotilla/shared';
 import type { StateStore } from './state.ts';
 
 /** How the link is set up. */
@@ -133,7 +133,7 @@ export class HubLink {
     const { revision, epoch } = this.options.store.current;
     this.send({ type: 'hello', protocol: PROTOCOL_VERSION, agentVersion: this.options.agentVersion, lastRevision: revision, ...(epoch ? { epoch } : {}),
       ...(capabilities ? { kubernetesVersion: capabilities.kubeVersion, capabilities } : {}), ...(this.options.serverUrl ? { serverUrl: this.options.serverUrl } : {}),
-      ...(this.options.onResourceGet ? { features: [RESOURCE_GET_FEATURE] } : {}) });
+      features: [NON_CASCADE_HOOKS_FEATURE, ...(this.options.onResourceGet ? [RESOURCE_GET_FEATURE] : [])] });
   }
 
   /** Closes the connection to connect again at once (a new hello, e.g. with new capabilities); no-op when not connected. */

@@ -31,6 +31,8 @@ import { toWrite, updateApplication } from '../api/application-write.ts';
 import { planChildren, prunedApplication, type ChildPlan, type DesiredChild, type ExistingChild, type PlanError, type PrunedChild } from './app-of-apps-plan.ts';
 import { childConditions, hubApplicationStatus, type HealthStatus, type HubStatus } from './app-of-apps-status.ts';
 import { describeWait, gateWaves, type ChildReadiness, type WaveWait } from './app-of-apps-waves.ts';
+import { clusterDeletion, needsHookFacts } from './cluster-deletion.ts';
+import { deletionFacts } from './deletion-facts.ts';
 
 /** What the controller reads and writes with. */
 export interface AppOfAppsDeps {
@@ -106,7 +108,7 @@ export async function reconcileIn(db: Queryable, secrets: SecretBox, parentName:
     waiting = gate.waiting;
     const now = new Set(gate.apply);
     plan = { ...plan, create: plan.create.filter((c) => now.has(c)), update: plan.update.filter((c) => now.has(c)), prune: gate.prune ? plan.prune : [] };
-    await applyPlan(db, parent.name, plan, errors, refresh);
+    await applyPlan(db, parent.name, plan, errors, refresh, secrets);
   } else {
     errors.push(...(await checkChildren(db, [...plan.create, ...plan.update])));
   }
@@ -175,25 +177,28 @@ export async function hubStatusOf(db: Queryable, secrets: SecretBox, app: Applic
 }
 
 /**
- * Deletes an application as the API's delete does, for any destination. On a cluster: with cascade
- * its agent deletes its resources first ('deleting'), without it the row goes at once. A hub
- * application's resources are its children: with cascade each is pruned as its finalizer says
- * (and its unused projects deleted), without cascade they stay, unowned.
+ * Deletes an application as the API's delete does, for any destination. On a cluster
+ * (cluster-deletion.ts decides): with cascade its agent deletes its resources, then runs the
+ * PostDelete hooks ('deleting'); without it, when the bundle holds PostDelete hooks and the agent
+ * runs them without cascade, the agent runs them and leaves the resources ('deleting'), else the row
+ * goes at once (`secrets` opens the bundle: without it, at once). A hub application's resources are
+ * its children: with cascade each is pruned as its finalizer says (and its unused projects
+ * deleted), without cascade they stay, unowned.
  */
-export async function deleteApplication(db: Queryable, app: ApplicationRecord, how: { cascade: boolean; propagationPolicy?: string; confirmed?: boolean }): Promise<'deleted' | 'deleting'> {
+export async function deleteApplication(db: Queryable, app: ApplicationRecord, how: { cascade: boolean; propagationPolicy?: string; confirmed?: boolean; secrets?: SecretBox }): Promise<'deleted' | 'deleting'> {
   if (isHubApplication(app)) {
-    if (how.cascade) await pruneAllChildren(db, app.name);
+    if (how.cascade) await pruneAllChildren(db, app.name, how.secrets);
     await deleteApplicationRow(db, app.name);
     return 'deleted';
   }
-  if (!how.cascade) {
+  const facts = needsHookFacts(app.deletion, how.cascade) ? await deletionFacts(db, how.secrets, app) : { hasHooks: false, agentRunsHooks: false };
+  const outcome = clusterDeletion({ current: app.deletion, cascade: how.cascade, propagationPolicy: how.propagationPolicy, confirmed: how.confirmed, ...facts });
+  if ('drop' in outcome) {
     await deleteApplicationRow(db, app.name);
     await recordAssignment(db, app.clusterId, app.name, null);
     return 'deleted';
   }
-  // Delete=confirm resources wait for a confirmation, given with this deletion or a later one.
-  const confirmed = how.confirmed === true || app.deletion?.confirmed === true;
-  await setDeletion(db, app.name, { cascade: true, propagationPolicy: how.propagationPolicy ?? app.deletion?.propagationPolicy ?? 'foreground', ...(confirmed ? { confirmed: true } : {}) });
+  await setDeletion(db, app.name, outcome.deletion);
   await recordAssignment(db, app.clusterId, app.name, assignmentOf((await getApplication(db, app.name))!));
   return 'deleting';
 }
@@ -256,7 +261,7 @@ async function gatherFacts(db: Queryable, secrets: SecretBox, parent: Applicatio
 }
 
 /** Applies a plan: projects, then applications, then prunes; what the store refuses joins `errors`. */
-async function applyPlan(db: Queryable, parent: string, plan: ChildPlan, errors: PlanError[], refresh: string[]): Promise<void> {
+async function applyPlan(db: Queryable, parent: string, plan: ChildPlan, errors: PlanError[], refresh: string[], secrets: SecretBox): Promise<void> {
   const actor = actorOf(parent);
   for (const child of [...plan.create, ...plan.update].filter((c) => c.kind === 'AppProject')) {
     const created = plan.create.includes(child);
@@ -283,7 +288,7 @@ async function applyPlan(db: Queryable, parent: string, plan: ChildPlan, errors:
     await recordAudit(db, { actor, action: created ? 'create' : 'update', resource: 'applications', object: child.name, detail: { owner: parent, cluster: write.clusterId } });
     refresh.push(child.name);
   }
-  for (const pruned of plan.prune) await pruneChild(db, parent, pruned);
+  for (const pruned of plan.prune) await pruneChild(db, parent, pruned, secrets);
 }
 
 /** The API's own checks of each child that would be written; their problems, without writing. */
@@ -305,21 +310,21 @@ async function checkedWrite(db: Queryable, child: DesiredChild, errors: PlanErro
 }
 
 /** Deletes one child as the plan says (an Application with or without cascade, or an unused AppProject). */
-async function pruneChild(db: Queryable, parent: string, pruned: PrunedChild): Promise<void> {
+async function pruneChild(db: Queryable, parent: string, pruned: PrunedChild, secrets?: SecretBox): Promise<void> {
   if (pruned.kind === 'AppProject') {
     await deleteProject(db, pruned.name);
   } else {
     const child = await getApplication(db, pruned.name, { forUpdate: true });
     if (!child || child.owner !== parent) return;
-    await deleteApplication(db, child, { cascade: pruned.cascade, propagationPolicy: pruned.propagationPolicy });
+    await deleteApplication(db, child, { cascade: pruned.cascade, propagationPolicy: pruned.propagationPolicy, secrets });
   }
   await recordAudit(db, { actor: actorOf(parent), action: 'delete', resource: pruned.kind === 'AppProject' ? 'projects' : 'applications', object: pruned.name, detail: { owner: parent, pruned: true, cascade: pruned.cascade } });
 }
 
 /** A hub application's cascade deletion: every child Application pruned by its finalizer, then its unused projects. */
-async function pruneAllChildren(db: Queryable, parent: string): Promise<void> {
+async function pruneAllChildren(db: Queryable, parent: string, secrets: SecretBox | undefined): Promise<void> {
   for (const child of await listApplications(db, { owner: parent })) {
-    if (!child.deletion) await pruneChild(db, parent, prunedApplication(child));
+    if (!child.deletion) await pruneChild(db, parent, prunedApplication(child), secrets);
   }
   const projects = await listProjects(db, { owner: parent });
   const users = await projectUsers(db, projects.map((p) => p.name));

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { CloseCode, PROTOCOL_VERSION, closeReason, decodeAgentMessage, type AgentMessage, type HubMessage } from '@flotilla/shared';
 import { withTransaction } from '../store/db.ts';
 import { listApplications } from '../store/applications.ts';
-import { assignmentsOf, changesSince } from '../store/assignments.ts';
+import { assignmentsOf, changesSince, letGoNonCascadeDeletions } from '../store/assignments.ts';
 import { activateCredential, getClusterById, markDisconnected, recordAck, recordAgentHello, touchCluster } from '../store/clusters.ts';
 import { notifyRevoked } from '../store/assignments.ts';
 import { saveEvent } from '../store/status.ts';
@@ -102,6 +102,8 @@ export class AgentSession {
           return this.fail(CloseCode.unsupportedVersion, 'unsupported_version', `this hub speaks protocol ${PROTOCOL_VERSION}, the agent ${message.protocol}`);
         }
         const recorded = await recordAgentHello(this.options.pool, this.clusterId, message);
+        const letGo = await letGoNonCascadeDeletions(this.options.pool, this.clusterId, message.features ?? []);
+        if (letGo.length) this.log.warn({ apps: letGo }, 'the agent does not run PostDelete hooks without cascade: its non-cascade deletions end now, leaving their resources');
         this.connectedAt = recorded?.connectedAt;
         const cluster = await getClusterById(this.options.pool, this.clusterId);
         if (!cluster || !recorded) return this.fail(CloseCode.revoked, 'revoked', 'the cluster was removed');

@@ -2,7 +2,7 @@
 // revision (row-locked, so bumps serialise) and records the new assignment, so an agent can resume
 // from its acked revision with exactly the changes it missed. Hub replicas learn of bumps by NOTIFY.
 // Each assignment carries its project's rules (projectLimits), so the agent can enforce them too.
-import { projectRulesOf, type Assignment, type ProjectLimits } from '@flotilla/shared';
+import { NON_CASCADE_HOOKS_FEATURE, projectRulesOf, type Assignment, type ProjectLimits } from '@flotilla/shared';
 import type { Queryable } from './db.ts';
 import { listApplications, primarySource, type ApplicationRecord } from './applications.ts';
 import { redactRepoUrl } from '../repo/url-userinfo.ts';
@@ -118,4 +118,19 @@ export async function changesSince(db: Queryable, clusterId: number, from: numbe
   )).rows;
   if (rows.length !== revision - from) return undefined; // a gap: trimmed history
   return { revision, changes: rows.map((r) => ({ revision: Number(r.revision), app: r.app_name, assignment: r.assignment })) };
+}
+
+/**
+ * An agent that says hello without NON_CASCADE_HOOKS_FEATURE (an older one, say after a downgrade)
+ * would read a non-cascade deletion as a cascade one and delete the resources: such deletions of its
+ * cluster's applications end here, before it is sent anything (the row goes, as a non-cascade
+ * delete without hooks does). Answers the applications let go.
+ */
+export async function letGoNonCascadeDeletions(db: Queryable, clusterId: number, features: readonly string[]): Promise<string[]> {
+  if (features.includes(NON_CASCADE_HOOKS_FEATURE)) return [];
+  const names = (await db.query<{ name: string }>(
+    "DELETE FROM applications WHERE cluster_id = $1 AND deletion IS NOT NULL AND (deletion->>'cascade')::boolean = false RETURNING name", [clusterId],
+  )).rows.map((r) => r.name);
+  for (const name of names) await recordAssignment(db, clusterId, name, null);
+  return names;
 }

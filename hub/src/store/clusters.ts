@@ -255,6 +255,8 @@ export interface AgentHelloInfo {
   kubernetesVersion?: string;
   capabilities?: ClusterCapabilities;
   serverUrl?: string;
+  /** The optional capabilities it names (protocol `features`), kept so the hub knows them while it is offline. */
+  features?: string[];
 }
 
 /**
@@ -268,13 +270,13 @@ export async function recordAgentHello(db: Queryable, clusterId: number, info: A
   const res = await db.query<{ connected_at: Date; capabilities_changed: boolean }>(
     `WITH old AS (SELECT id, capabilities FROM clusters WHERE id = $1 FOR UPDATE)
      UPDATE clusters c SET
-         agent_info = jsonb_build_object('agentVersion', $2::text, 'kubernetesVersion', COALESCE($3::text, ($5::jsonb)->>'kubeVersion', old.capabilities->>'kubeVersion')),
+         agent_info = jsonb_build_object('agentVersion', $2::text, 'kubernetesVersion', COALESCE($3::text, ($5::jsonb)->>'kubeVersion', old.capabilities->>'kubeVersion'), 'features', $6::jsonb),
          reported_server_url = COALESCE($4, c.reported_server_url),
          capabilities = COALESCE($5::jsonb, old.capabilities),
          connected_at = date_trunc('milliseconds', clock_timestamp()), last_seen_at = now()
        FROM old WHERE c.id = old.id
        RETURNING c.connected_at, c.capabilities IS DISTINCT FROM old.capabilities AS capabilities_changed`,
-    [clusterId, info.agentVersion, info.kubernetesVersion ?? null, info.serverUrl ? normalizeServerUrl(info.serverUrl) : null, reported ? normalizeCapabilities(reported) : null],
+    [clusterId, info.agentVersion, info.kubernetesVersion ?? null, info.serverUrl ? normalizeServerUrl(info.serverUrl) : null, reported ? normalizeCapabilities(reported) : null, JSON.stringify(info.features ?? [])],
   );
   const row = res.rows[0];
   return row && { connectedAt: row.connected_at, capabilitiesChanged: row.capabilities_changed };

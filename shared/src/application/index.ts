@@ -9,3 +9,4 @@ export { globMatch, globMatches, isDenyPattern, matchesAny, type GlobOptions } f
 export * from './project-permits.ts';
 export * from './sync-windows.ts';
 export { unsupportedProjectFields } from './project-support.ts';
+export { hasPostDeleteHooks, namesPostDeleteHook } from './post-delete-hooks.ts';

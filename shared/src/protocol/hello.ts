@@ -35,6 +35,9 @@ export const HelloSchema = Type.Object({
   features: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
 }, { additionalProperties: false });
 
+/** The hello feature of an agent that runs PostDelete hooks on a deletion without cascade, leaving the resources (an older one deleted them). */
+export const NON_CASCADE_HOOKS_FEATURE = 'deletion.nonCascadeHooks';
+
 /** Hub → agent, after a hello it accepts. */
 export const WelcomeSchema = Type.Object({
   type: Type.Literal('welcome'),

@@ -4,6 +4,7 @@ export * from './assignment.ts';
 export * from './hello.ts';
 export * from './status.ts';
 export * from './resource.ts';
+export * from './resource-secrets.ts';
 export * from './codec.ts';
 export * from './close-reason.ts';
 export * from './limits.ts';

@@ -116,7 +116,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     const state = await withTransaction(ctx.pool, async (db) => {
       const current = await getApplication(db, request.params.name, { forUpdate: true });
       if (!current) throw notFound('application', request.params.name);
-      return deleteApplication(db, current, { cascade, propagationPolicy: request.query.propagationPolicy, ...(request.query.confirm ? { confirmed: true } : {}) });
+      return deleteApplication(db, current, { cascade, propagationPolicy: request.query.propagationPolicy, ...(request.query.confirm ? { confirmed: true } : {}), secrets: ctx.secrets });
     });
     await recordAudit(ctx.pool, { actor: request.account, action: 'delete', resource: 'applications', object: request.params.name, detail: { cascade } });
     return { name: request.params.name, state };

@@ -171,7 +171,7 @@ export function registerApp(program: Command): void {
       const what = opts.cascade ? `application '${name}' and all its resources` : `application '${name}' (its resources stay)`;
       if (!opts.yes && !(await confirm(`Delete ${what}?`))) return print('not deleted');
       const answer = await client.request<{ state: string }>('DELETE', path(name), { query: { cascade: opts.cascade, propagationPolicy: opts.propagationPolicy, ...(opts.confirm ? { confirm: true } : {}) } });
-      print(answer.body.state === 'deleted' ? `application ${name} deleted` : `application ${name} is being deleted: its agent removes its resources first`);
+      print(answer.body.state === 'deleted' ? `application ${name} deleted` : `application ${name} is being deleted: its agent ${opts.cascade ? 'removes its resources' : 'runs its PostDelete hooks (its resources stay)'} first`);
     });
 
   app
