@@ -92,4 +92,15 @@ describe('GitOps loop on real clusters', () => {
     await eventually('extra requires pruning', async () => (await f.app('manual')).status.resources.some((r: any) => r.name === 'manual-extra' && r.requiresPruning), 20_000);
     assert.equal((await west.core.readNamespacedConfigMap({ name: 'manual-extra', namespace: 'manual' })).data?.value, 'v1');
   });
+
+  it('an automated sync with prune does not wipe out every resource when the source renders nothing (allowEmpty off)', async () => {
+    await f.push({ 'guestbook/deployment.yaml': null, 'guestbook/README.md': 'moved elsewhere\n' }, 'the path renders nothing now');
+    const refused = await eventually('the wipe-out refused with a SyncError', async () => {
+      const a = await f.app('guestbook');
+      return (a.status.conditions ?? []).find((c: any) => c.type === 'SyncError' && /auto-sync will wipe out all resources/.test(c.message));
+    }, 30_000);
+    assert.match(refused.message, /^Skipping sync attempt to [0-9a-f]{40}: auto-sync will wipe out all resources$/);
+    const east = f.kube(0);
+    assert.equal((await east.apps.readNamespacedDeployment({ name: 'guestbook', namespace: 'web' })).spec?.replicas, 3, 'the Deployment stays');
+  });
 });

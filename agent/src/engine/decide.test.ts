@@ -39,8 +39,14 @@ describe('decide', () => {
     ['a failed automated sync of this bundle is not restarted', { automated: auto, lastFailed: 'sha256:new' }, 'idle: the last automated sync of this bundle failed: not retried automatically (sync it, or change it)'],
     ['a new bundle after a failed one is synced', { automated: auto, lastFailed: 'sha256:old2' }, 'start auto-mim0xxxx sync sha256:new by automated (new target)'],
     ['a deny window holds automated syncs', { automated: auto, automatedAllowed: false }, 'idle: a sync window denies automated syncs now'],
+    ['automated prune does not wipe out every resource (allowEmpty off)', { automated: { prune: true, selfHeal: false }, wipesOut: true }, 'idle: Skipping sync attempt to c2: auto-sync will wipe out all resources'],
+    ['with allowEmpty it does', { automated: { prune: true, selfHeal: false, allowEmpty: true }, wipesOut: true }, 'start auto-mim0xxxx sync sha256:new by automated (new target) prune'],
+    ['without prune an empty bundle prunes nothing: synced', { automated: auto, wipesOut: true }, 'start auto-mim0xxxx sync sha256:new by automated (new target)'],
+    ['self-heal does not wipe out either', { automated: heal, lastSynced: 'sha256:new', wipesOut: true }, 'idle: Skipping sync attempt to c2: auto-sync will wipe out all resources'],
     // operations from the hub
     ['a sync operation runs once', { operation: op() }, 'start op-1 sync sha256:new by alice (operation)'],
+    ['a sync the user asked for prunes only when asked, whatever automated.prune says', { operation: op(), automated: heal }, 'start op-1 sync sha256:new by alice (operation)'],
+    ['a user sync may empty the app (allowEmpty guards automated syncs only)', { operation: op({ prune: true }), automated: heal, wipesOut: true }, 'start op-1 sync sha256:new by alice (operation) prune'],
     ['even with nothing drifted', { operation: op(), drifted: false }, 'start op-1 sync sha256:new by alice (operation)'],
     ['a finished operation is not run again', { operation: op(), finished: new Set(['op-1']) }, 'idle: automated sync is off'],
     ['sync to another revision: the bundle the hub rendered for it', { operation: op({ bundle: 'sha256:older', revision: 'c1' }) }, 'start op-1 sync sha256:older by alice (operation)'],
@@ -61,4 +67,8 @@ describe('decide', () => {
   for (const [name, over, expected] of rows) {
     it(name, () => assert.equal(show(decide({ ...base, ...over })).replace(/auto-[0-9a-z]{6,}/, 'auto-mim0xxxx'), expected));
   }
+  it('the wipe-out refusal is a SyncError condition, as in Argo CD', () => {
+    const d = decide({ ...base, automated: { prune: true, selfHeal: false }, wipesOut: true });
+    assert.deepEqual(d.kind === 'idle' ? d.condition : undefined, { type: 'SyncError', message: 'Skipping sync attempt to c2: auto-sync will wipe out all resources' });
+  });
 });

@@ -19,7 +19,7 @@ export interface DecideInput {
   bundle: string | null;
   revision: string | null;
   operation?: Operation;
-  automated?: { prune: boolean; selfHeal: boolean };
+  automated?: { prune: boolean; selfHeal: boolean; allowEmpty?: boolean };
   /** The run in progress, as stored (any origin). */
   run?: OperationRun;
   /** Ids of operations from the hub that already finished here. */
@@ -30,6 +30,8 @@ export interface DecideInput {
   lastSynced?: string;
   /** The bundle an automated sync last failed for (and gave up on). */
   lastFailed?: string;
+  /** Every live resource of the app would be pruned: the bundle has none (Argo CD's allowEmpty guard). */
+  wipesOut?: boolean;
   /** Self-heal may revert drift now (the revert rate of a field fight is bounded). */
   selfHealAllowed?: boolean;
   /** Automated syncs are allowed now (no deny sync window in force). */
@@ -39,7 +41,7 @@ export interface DecideInput {
 
 /** The one thing a pass does. */
 export type Decision =
-  | { kind: 'idle'; reason: string }
+  | { kind: 'idle'; reason: string; condition?: { type: 'SyncError'; message: string } }
   | { kind: 'continue' }
   | { kind: 'wait-retry'; untilMs: number }
   | { kind: 'retry' }
@@ -91,6 +93,11 @@ export function decide(input: DecideInput): Decision {
   if (newTarget && input.lastFailed === input.bundle) return { kind: 'idle', reason: 'the last automated sync of this bundle failed: not retried automatically (sync it, or change it)' };
   if (!newTarget && !automated.selfHeal) return { kind: 'idle', reason: 'drift is reported, not reverted (selfHeal is off)' };
   if (!newTarget && input.selfHealAllowed === false) return { kind: 'idle', reason: 'self-heal is holding back: another writer keeps changing the same fields' };
+  // Argo CD's guard against a source that suddenly renders nothing: automated prune does not empty an application unless allowEmpty.
+  if (automated.prune && !automated.allowEmpty && input.wipesOut) {
+    const message = `Skipping sync attempt to ${input.revision ?? input.bundle}: auto-sync will wipe out all resources`;
+    return { kind: 'idle', reason: message, condition: { type: 'SyncError', message } };
+  }
   return {
     kind: 'start',
     start: {
@@ -116,7 +123,8 @@ function fromOperation(op: Operation, input: DecideInput): RunStart | undefined 
     initiatedBy: op.initiatedBy ?? 'unknown',
     bundle,
     revision: op.bundle ? op.revision ?? null : input.revision,
-    prune: (op.prune ?? false) || (input.automated?.prune ?? false),
+    // A sync the user asked for prunes only when asked (automated.prune is for automated syncs), as in Argo CD.
+    prune: op.prune ?? false,
     dryRun: op.dryRun ?? false,
     syncOptions: op.syncOptions ?? [],
     ...(op.resources?.length ? { resources: op.resources } : {}),

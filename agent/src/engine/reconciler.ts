@@ -144,6 +144,7 @@ export class Reconciler {
       ...(run ? { run } : {}),
       finished: new Set(a.operation && this.deps.state.isFinished(a.operation.id) ? [a.operation.id] : []),
       drifted: seen.drifted,
+      wipesOut: target.resources.length === 0 && seen.extraneous.length > 0,
       ...(this.lastSynced.has(a.app) ? { lastSynced: this.lastSynced.get(a.app)! } : {}),
       ...(this.lastFailed.has(a.app) ? { lastFailed: this.lastFailed.get(a.app)! } : {}),
       selfHealAllowed: heal.allowed,
@@ -212,7 +213,7 @@ export class Reconciler {
     switch (decision.kind) {
       case 'idle':
         if (!seen.drifted) this.lastSynced.set(a.app, target.bundle);
-        return this.report(a, seen, []);
+        return this.report(a, seen, decision.condition ? [decision.condition] : []);
       case 'wait-retry':
         this.deps.requeue(a.app, Math.max(0, decision.untilMs - this.deps.clock.now()));
         return this.report(a, seen, [], run);
@@ -245,6 +246,7 @@ export class Reconciler {
       id: start.id, app: a.app, kind: start.kind, initiatedBy: start.initiatedBy, bundle: start.bundle, revision: start.revision,
       prune: start.prune, dryRun: start.dryRun, syncOptions: start.syncOptions, ...(start.resources ? { resources: start.resources } : {}),
       phase: 'Running', message: '', startedAt: now, tasks: [], failing: false, attempt: 0, reason: start.reason,
+      ...(a.operation?.id === start.id && a.operation.retry ? { retry: a.operation.retry } : {}),
     };
     this.log.info({ app: a.app, operation: run.id, reason: start.reason, bundle: run.bundle }, 'syncing');
     const planned = await this.planned(a, run, seen);
@@ -309,7 +311,7 @@ export class Reconciler {
   /** Records a run that ended: a retry if the policy allows, else the inventory, the outcome, events and status. */
   private async finishRun(a: Assignment, target: Target, seen: Seen, run: OperationRun, how: { retry: boolean; resources?: KubeObject[] }): Promise<void> {
     if (how.retry && run.phase === 'Failed') {
-      const retry = retryAfterFailure((a.syncPolicy as { retry?: RetryStrategy } | undefined)?.retry, run.attempt, run.message);
+      const retry = retryAfterFailure(run.retry ?? (a.syncPolicy as { retry?: RetryStrategy } | undefined)?.retry, run.attempt, run.message);
       if (retry.retry) {
         const waiting: OperationRun = { ...run, phase: 'Running', message: retry.message, retryAt: new Date(this.deps.clock.now() + retry.afterMs).toISOString() };
         delete waiting.finishedAt;
@@ -385,9 +387,9 @@ export class Reconciler {
 
 /** The automated sync policy, if enabled (Argo CD: `automated: {}` enables; `enabled: false` disables). */
 export function automation(a: Assignment): { prune: boolean; selfHeal: boolean } | undefined {
-  const automated = (a.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean; enabled?: boolean } | null } | undefined)?.automated;
+  const automated = (a.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean } | null } | undefined)?.automated;
   if (!automated || automated.enabled === false) return undefined;
-  return { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false };
+  return { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false, allowEmpty: automated.allowEmpty ?? false };
 }
 
 function syncOptionsOf(a: Assignment): string[] {
