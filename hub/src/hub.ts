@@ -25,6 +25,8 @@ import { buildApi } from './api/server.ts';
 import type { HubContext, HubSettings } from './api/context.ts';
 import { Gateway } from './gateway/server.ts';
 import { ParentDriver } from './controllers/parent-driver.ts';
+import { pruneChanges } from './store/change-feed.ts';
+import { FEED_DEFAULTS } from './api/stream/feed-reader.ts';
 import { loadServerTls, selfSignedHosts, type ServerTls, type TlsSource } from './tls/server-tls.ts';
 
 /** How to run a hub. */
@@ -151,6 +153,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     poller.start();
     const auditRetention = new AuditRetention(database.pool, settings.auditRetentionMs, log.child({ component: 'audit' }));
     auditRetention.start();
+    // The change feed the streams read is pruned whether or not a stream is open on this replica.
+    const feedLog = log.child({ component: 'change-feed' });
+    const feedPrune = setInterval(() => void pruneChanges(database.pool, FEED_DEFAULTS.maxAgeMs, FEED_DEFAULTS.maxRows).catch((error: unknown) => feedLog.warn({ err: error }, 'pruning the change feed failed')), FEED_DEFAULTS.pruneEveryMs);
+    feedPrune.unref();
     if (initialPassword) log.info({ url }, 'created the admin account; its initial password is in the data directory (flotilla admin initial-password)');
     if (tls) log.info({ certificate: tls.certFile, fingerprint: tls.fingerprint, selfSigned: tls.selfSigned, names: tls.subjectAltName, validTo: tls.validTo.toISOString() }, 'serving HTTPS');
     log.info({ url, dataDir: options.dataDir, embeddedPostgres: database.embedded }, 'hub listening');
@@ -166,6 +172,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       close() {
         closing ??= (async () => {
           await poller.stop();
+          clearInterval(feedPrune);
           await auditRetention.stop();
           await parents.close();
           repo.close();

@@ -18,7 +18,7 @@ const OBJECTS = [
 ];
 const GLOBS = [
   '*', '*/*', 'team-a/*', 'team-a*', 'team-?/web', 'team-a/web-*', '{team-a,team-b}/web', 'team-{a,b}/*', '*/prod-*', 'team-[ab]/web', 'team-[!a]/*',
-  'team-[a-b]/*', 'team-a/a.b', 'team-c/web-?', 'team-c/web-??', '*/web', 'a/b', 'x.y/*', 'team-a/[x]', 'team-a/\\[x]', 'team-{a,b', '[]/x', 'team-[-a]/*', '*web*',
+  'team-[a-b]/*', 'team-a/a.b', 'team-c/web-?', 'team-c/web-??', '*/web', 'a/b', 'x.y/*', 'team-a/[x]', 'team-a/\\[x]', 'team-{a,b', '[]/x', 'team-[-a]/*', '*web*', 'team-a/[^]',
 ];
 
 describe('list filters in PostgreSQL', () => {

@@ -60,8 +60,9 @@ export const uiStaticRoutes = (dir: string = defaultUiDir()): FastifyPluginAsync
       const ext = relative.slice(relative.lastIndexOf('.'));
       entry = { body, type: TYPES[ext] ?? 'application/octet-stream', ...(COMPRESSIBLE.has(ext) && body.length > 512 ? { gzip: gzipSync(body, { level: 9 }) } : {}) };
     }
-    // index.html is read again after a rebuild; hashed assets never change under one name.
-    if (relative !== 'index.html') cache.set(relative, entry);
+    // index.html is read again after a rebuild; hashed assets never change under one name. A miss is
+    // not kept: anyone may ask for any name, and the cache holds only files that exist.
+    if (relative !== 'index.html' && entry) cache.set(relative, entry);
     return entry;
   };
   const send = (request: FastifyRequest, reply: FastifyReply, file: CachedFile, cacheControl: string) => {

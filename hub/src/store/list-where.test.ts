@@ -20,6 +20,9 @@ describe('globToPostgresRegex', () => {
     ['[a\\b]/x', '^.\\/x$', false],
     ['[]/x', '^.\\/x$', false],
     ['[-a]/x', '^.\\/x$', false],
+    ['p/[^]', '^p\\/.$', false],
+    ['p/[z-a]', '^p\\/.$', false],
+    ['p/[a-c0-9]', '^p\\/[a-c0-9]$', true],
     ['a[b', '^a\\[b$', true],
     ['a.b+c$', '^a\\.b\\+c\\$$', true],
   ];

@@ -52,13 +52,25 @@ export function globToPostgresRegex(glob: string): { regex: string; exact: boole
       case 'or': return '|';
       case 'set':
         // Letters, digits and - . _ / (and ^ first): the same set in JavaScript and PostgreSQL; any other set is widened to one character.
-        if (p.chars !== '' && /^\^?[A-Za-z0-9._/-]*$/.test(p.chars) && !p.chars.startsWith('-') && !p.chars.endsWith('-')) return `[${p.negated ? '^' : ''}${p.chars}]`;
+        // `[^]` and a range running backwards (`z-a`) are errors in PostgreSQL: widened too.
+        if (p.chars !== '' && p.chars !== '^' && /^\^?[A-Za-z0-9._/-]*$/.test(p.chars) && !p.chars.startsWith('-') && !p.chars.endsWith('-') && rangesAscend(p.chars)) return `[${p.negated ? '^' : ''}${p.chars}]`;
         exact = false;
         return '.';
       case 'literal': return /[A-Za-z0-9]/.test(p.char) || p.char.charCodeAt(0) > 127 ? p.char : `\\${p.char}`;
     }
   }).join('');
   return { regex: `^${out}${')'.repeat(unclosed)}$`, exact };
+}
+
+/** Whether every `a-b` range of a bracket set runs upwards. */
+function rangesAscend(chars: string): boolean {
+  for (let i = 0; i + 2 < chars.length; i++) {
+    if (chars[i + 1] === '-') {
+      if (chars[i]! > chars[i + 2]!) return false;
+      i += 2;
+    }
+  }
+  return true;
 }
 
 const GLOB_CHARS = /[*?[{]/;

@@ -3,19 +3,19 @@
 // agents' status reports (written without a NOTIFY, which would serialise their commits:
 // migration 015) and whatever a lost notice missed, and every batch read goes to the streams open
 // on this replica. Started by the first
-// stream, so a hub nobody watches holds no connection. It also prunes the feed now and then.
+// stream, so a hub nobody watches holds no connection. The hub prunes the feed (hub.ts), open streams or not.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { CHANGE_CHANNEL, latestChangeId, pruneChanges, readChanges, type Change } from '../../store/change-feed.ts';
+import { CHANGE_CHANNEL, latestChangeId, readChanges, type Change } from '../../store/change-feed.ts';
 import { advanceCursor, cursorAt, type FeedCursor } from './feed-cursor.ts';
 
-/** How the reader reads and prunes. */
+/** How the reader reads, and what the hub keeps of the feed. */
 export interface FeedReaderOptions {
   /** Poll this often even without a notice (status reports, lost notices, a LISTEN connection being re-made). */
   pollMs: number;
   /** How long a hole in the ids is asked for again (a transaction still committing). */
   gapTtlMs: number;
-  /** Prune this often; keep changes this long and at most this many. */
+  /** The hub prunes the feed this often (hub.ts), keeping changes this long and at most this many. */
   pruneEveryMs: number;
   maxAgeMs: number;
   maxRows: number;
@@ -73,7 +73,6 @@ export class FeedReader {
     this.#cursor = cursorAt(await latestChangeId(this.#pool));
     this.#ready = true;
     this.#timers.push(setInterval(() => this.wake(), this.#options.pollMs).unref());
-    this.#timers.push(setInterval(() => this.#prune(), this.#options.pruneEveryMs).unref());
   }
 
   async #listen(): Promise<void> {
@@ -130,13 +129,6 @@ export class FeedReader {
       }
       if (changes.length < BATCH) return;
     }
-  }
-
-  #prune(): void {
-    pruneChanges(this.#pool, this.#options.maxAgeMs, this.#options.maxRows).then(
-      (pruned) => { if (pruned) this.#log.debug({ pruned }, 'pruned the change feed'); },
-      (error: unknown) => this.#log.warn({ err: error }, 'pruning the change feed failed'),
-    );
   }
 
   /** Stops reading and closes the LISTEN connection. */
