@@ -121,6 +121,18 @@ describe('application and cluster streams across replicas', () => {
     assert.deepEqual(leaked, [], 'no event names team-b or its application');
   });
 
+  it("an application moved out of the tenant's project leaves the tenant's stream as deleted", async () => {
+    const own = await open(b, '/api/v1/stream/applications', tenant);
+    assert.equal((await a.api('POST', '/api/v1/applications', application('mover', 'team-a'))).status, 201);
+    await own.next(isApp('mover'));
+    const moved = application('mover', 'team-b');
+    assert.equal((await a.api('PUT', '/api/v1/applications/mover', moved)).status, 200);
+    await own.next((e) => e.event === 'deleted' && e.data.name === 'mover');
+    await report('a2', 'Synced', 'Healthy');
+    await own.next(isApp('a2', 'Synced'));
+    assert.deepEqual(own.events.filter((e) => e.event === 'application' && JSON.stringify(e.data).includes('team-b')), [], 'nothing of it in team-b reaches the tenant');
+  });
+
   it('the cluster stream carries cluster changes from either replica', async () => {
     const stream = await open(b, '/api/v1/stream/clusters');
     assert.equal((await a.api('PATCH', '/api/v1/clusters/east', { labels: { env: 'prod' } })).status, 200);

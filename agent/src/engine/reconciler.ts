@@ -27,7 +27,8 @@ import { decide, type Decision, type RunStart } from './decide.ts';
 import { changeSetOf, terminate, type OperationRun } from './operation.ts';
 import { planRun } from './run-plan.ts';
 import { executeSync } from './sync-run.ts';
-import { retryAfterFailure, type RetryStrategy } from './retry.ts';
+import { retryAfterFailure, runRetryStrategy } from './retry.ts';
+import { sharedResourceWarnings } from './shared-resources.ts';
 import { AppDeletion } from './app-deletion.ts';
 import { applyPolicyOf, managedNamespaceMetadataOf } from './apply-options.ts';
 import { dryRun, syncedKeys } from './dry-run.ts';
@@ -311,7 +312,7 @@ export class Reconciler {
   /** Records a run that ended: a retry if the policy allows, else the inventory, the outcome, events and status. */
   private async finishRun(a: Assignment, target: Target, seen: Seen, run: OperationRun, how: { retry: boolean; resources?: KubeObject[] }): Promise<void> {
     if (how.retry && run.phase === 'Failed') {
-      const retry = retryAfterFailure(run.retry ?? (a.syncPolicy as { retry?: RetryStrategy } | undefined)?.retry, run.attempt, run.message);
+      const retry = retryAfterFailure(runRetryStrategy(run, a.syncPolicy), run.attempt, run.message);
       if (retry.retry) {
         const waiting: OperationRun = { ...run, phase: 'Running', message: retry.message, retryAt: new Date(this.deps.clock.now() + retry.afterMs).toISOString() };
         delete waiting.finishedAt;
@@ -360,7 +361,7 @@ export class Reconciler {
       revision: a.revision,
       ...(a.revisions ? { revisions: a.revisions } : {}),
       bundle: a.bundle,
-      conditions: [...conditions, ...this.fights.conditions(a.app)],
+      conditions: [...conditions, ...sharedResourceWarnings(seen?.compared ?? [], a.app), ...this.fights.conditions(a.app)],
       ...(operationState ? { operationState } : {}),
       now: this.iso(),
     }), seen?.compared ?? []);
@@ -386,7 +387,7 @@ export class Reconciler {
 }
 
 /** The automated sync policy, if enabled (Argo CD: `automated: {}` enables; `enabled: false` disables). */
-export function automation(a: Assignment): { prune: boolean; selfHeal: boolean } | undefined {
+export function automation(a: Assignment): { prune: boolean; selfHeal: boolean; allowEmpty: boolean } | undefined {
   const automated = (a.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean } | null } | undefined)?.automated;
   if (!automated || automated.enabled === false) return undefined;
   return { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false, allowEmpty: automated.allowEmpty ?? false };

@@ -36,11 +36,16 @@ export async function applicationItems(ctx: HubContext, changes: Change[]): Prom
   const items: StreamItem[] = [];
   for (const change of changes) {
     const record = records.get(change.name);
+    // A deletion under another project than the app's now (kept by latestPerName): it moved, and
+    // left that project: a deletion there, then the app as it is.
+    if (record && change.project !== null && change.project !== record.project) {
+      items.push({ id: change.id, name: change.name, object: `${change.project}/${change.name}`, deleted: true });
+    }
     if (record) {
       const hubStatus = isHubApplication(record) ? await hubStatusOf(ctx.pool, ctx.secrets, record) : undefined;
       items.push({ id: change.id, name: record.name, object: `${record.project}/${record.name}`, item: presentApplication(record, undefined, hubStatus, histories.get(record.name)) });
     } else if (change.project !== null) {
-      // Gone, and we know where it was. Without its project (its deletion not read yet) the deletion's own change will tell.
+      // Gone (or moved away), and we know where it was. Without its project (its deletion not read yet) the deletion's own change will tell.
       items.push({ id: change.id, name: change.name, object: `${change.project}/${change.name}`, deleted: true });
     }
   }
