@@ -1,9 +1,9 @@
 // `flotilla proj ...` against a real hub, run as a user runs it (issue 16): create from a file,
-// replace with `set -f` (alias `edit`), roles (create, add/remove policy and group, delete),
+// replace with `set -f` (and `edit -f`), `edit NAME` through $EDITOR, roles (create, add/remove policy and group, delete),
 // `windows list`, `app get` showing the window in force, and delete refused while in use.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestHub, type TestHub } from '../support/hub.ts';
@@ -63,6 +63,42 @@ describe('flotilla proj', () => {
     const bad = await cli('proj', 'edit', '-f', file('p3.yaml', `${projectYaml()}  orphanedResources: { warn: true }\n`));
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /spec\.orphanedResources: is not supported/);
+  });
+
+  it('edit NAME opens $EDITOR on the project as YAML (0600) and saves it back; unchanged sends nothing; a refused edit keeps the file', async () => {
+    // The editor: a script that records the file's mode and path, then edits it with sed.
+    const editor = (name: string, sed: string) => {
+      const path = file(name, `#!/bin/sh\nstat -c %a "$1" > ${dir}/mode\necho "$1" > ${dir}/edited\n${sed ? `sed -i '${sed}' "$1"\n` : ''}`);
+      chmodSync(path, 0o755);
+      return path;
+    };
+    const saved = { VISUAL: process.env.VISUAL, EDITOR: process.env.EDITOR };
+    delete process.env.VISUAL;
+    try {
+      process.env.EDITOR = editor('edit.sh', 's/Team A v2/Team A edited/');
+      assert.equal(await ok('proj', 'edit', 'team-a'), 'project team-a updated\n');
+      assert.equal(readFileSync(join(dir, 'mode'), 'utf8').trim(), '600');
+      assert.equal(existsSync(readFileSync(join(dir, 'edited'), 'utf8').trim()), false, 'the temp file is removed after a save');
+      assert.match(await ok('proj', 'get', 'team-a'), /^Description:\s+Team A edited$/m);
+
+      process.env.EDITOR = editor('same.sh', '');
+      assert.equal(await ok('proj', 'edit', 'team-a'), 'project team-a: no changes\n');
+
+      process.env.EDITOR = editor('bad.sh', 's/^spec:$/spec:\\n  orphanedResources: { warn: true }/');
+      const bad = await cli('proj', 'edit', 'team-a');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /spec\.orphanedResources: is not supported/);
+      const kept = readFileSync(join(dir, 'edited'), 'utf8').trim();
+      assert.ok(bad.stderr.includes(`your edit is kept in ${kept}`), bad.stderr);
+      assert.match(readFileSync(kept, 'utf8'), /orphanedResources/);
+      rmSync(kept);
+      assert.match(await ok('proj', 'get', 'team-a'), /^Description:\s+Team A edited$/m);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 
   it('edits roles: create, add and remove a policy and a group, delete', async () => {

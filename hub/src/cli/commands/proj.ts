@@ -1,6 +1,6 @@
 // `flotilla proj list|get|create|set|delete`: the hub's AppProjects, from Argo CD AppProject YAML
-// or JSON files (`create -f`, `set -f` replacing a project as the file has it; `edit` is set's
-// alias: no $EDITOR, the file is the edit); roles in proj-role.ts, windows in proj-windows.ts.
+// or JSON files (`create -f`, `set -f` replacing a project as the file has it); `edit NAME` opens
+// it in $EDITOR (proj-edit.ts), `edit -f` is `set -f`; roles in proj-role.ts, windows in proj-windows.ts.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
@@ -10,6 +10,7 @@ import { listAll } from '../list-pages.ts';
 import { clientOf, confirm, formatOf, outputOption, print, readStdin } from '../kit.ts';
 import { renderKeyValues, renderList, renderObject, type Column } from '../output.ts';
 import { splitManifests } from './app-view.ts';
+import { editProject } from './proj-edit.ts';
 import { registerProjRole } from './proj-role.ts';
 import { registerProjWindows } from './proj-windows.ts';
 
@@ -138,10 +139,20 @@ export function registerProj(program: Command): void {
 
   proj
     .command('set')
-    .alias('edit')
     .description('replace existing projects with the AppProjects of a file (each by its metadata.name)')
     .requiredOption('-f, --file <file>', 'AppProject file; - reads stdin')
     .action(async (opts: { file: string }, cmd: Command) => sendProjects(clientOf(cmd), opts.file, 'replace'));
+
+  proj
+    .command('edit')
+    .description('edit a project in $VISUAL/$EDITOR (default vi) and save it back; with -f, as set -f')
+    .argument('[name]', 'project name')
+    .option('-f, --file <file>', 'AppProject file instead of the editor; - reads stdin')
+    .action(async (name: string | undefined, opts: { file?: string }, cmd: Command) => {
+      if (opts.file !== undefined) return sendProjects(clientOf(cmd), opts.file, 'replace');
+      if (!name) throw new CliError('proj edit needs a project name (or -f FILE)');
+      return editProject(clientOf(cmd), name);
+    });
 
   proj
     .command('delete')

@@ -1,4 +1,5 @@
-// The Sync dialog (Argo CD's): prune, dry run, force, a revision, the resources to sync, and sync options.
+// The Sync dialog (Argo CD's): prune (and its Prune=confirm confirmation), dry run, force, a revision, the resources to sync,
+// and sync options. No "Apply out of sync only" box: the engine always applies only out-of-sync resources (the dialog says so).
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import type { TreeNode } from '../lib/tree.ts';
@@ -9,7 +10,6 @@ const OPTIONS: [option: string, label: string][] = [
   ['Validate=false', 'Skip schema validation'],
   ['CreateNamespace=true', 'Auto-create namespace'],
   ['PruneLast=true', 'Prune last'],
-  ['ApplyOutOfSyncOnly=true', 'Apply out of sync only'],
   ['RespectIgnoreDifferences=true', 'Respect ignore differences'],
   ['Replace=true', 'Replace'],
 ];
@@ -19,6 +19,7 @@ export function SyncDialog({ app, resources, onClose, onDone }: { app: string; r
   const [prune, setPrune] = useState(false);
   const [dryRun, setDryRun] = useState(false);
   const [force, setForce] = useState(false);
+  const [confirmPrune, setConfirmPrune] = useState(false);
   const [revision, setRevision] = useState('');
   const [options, setOptions] = useState<Set<string>>(new Set());
   const [chosen, setChosen] = useState<Set<string>>(new Set(resources.map((r) => r.key)));
@@ -39,6 +40,7 @@ export function SyncDialog({ app, resources, onClose, onDone }: { app: string; r
     try {
       await api('POST', `/api/v1/applications/${encodeURIComponent(app)}/sync`, {
         prune, dryRun, force,
+        ...(confirmPrune ? { confirm: true } : {}),
         ...(revision.trim() ? { revision: revision.trim() } : {}),
         ...(options.size ? { syncOptions: [...options] } : {}),
         ...(some ? { resources: resources.filter((r) => chosen.has(r.key)).map((r) => ({ group: r.group, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) })) } : {}),
@@ -56,10 +58,12 @@ export function SyncDialog({ app, resources, onClose, onDone }: { app: string; r
           <label class="check"><input type="checkbox" checked={prune} onChange={(e) => setPrune(e.currentTarget.checked)} />Prune</label>
           <label class="check"><input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />Dry run</label>
           <label class="check"><input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} />Force</label>
+          <label class="check"><input type="checkbox" checked={confirmPrune} onChange={(e) => setConfirmPrune(e.currentTarget.checked)} />Confirm pruning (Prune=confirm)</label>
         </fieldset>
         <label>Revision<input value={revision} placeholder="the target revision" onInput={(e) => setRevision(e.currentTarget.value)} /></label>
         <fieldset><legend>Sync options</legend>
           {OPTIONS.map(([option, label]) => <label key={option} class="check"><input type="checkbox" checked={options.has(option)} onChange={(e) => setOptions(flip(options, option, e.currentTarget.checked))} />{label}</label>)}
+          <p class="muted">Only out-of-sync resources are applied, always (Argo CD's ApplyOutOfSyncOnly is always on).</p>
         </fieldset>
         {resources.length > 0 && (
           <fieldset class="resources"><legend>Resources</legend>
