@@ -3,7 +3,10 @@
 // role:team-a`, a user in no group gets policy.default only, tampered state and nonce are refused,
 // return_to cannot leave the hub, logout ends the session and goes to the provider's logout, a
 // provider subject that names a local account is refused, and `flotilla login --sso` works end to
-// end through the CLI process. Nothing secret reaches the hub's log.
+// end through the CLI process. A provider group named like a local account gives nothing, a full
+// table of pending logins evicts the oldest, the provider's error text is cut, an SSO session
+// ends when a local account of its name is created, and a cross-site logout is refused. Nothing
+// secret reaches the hub's log.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,12 +21,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { recordSecret, testLogger } from '../support/secret-ledger.ts';
 import { insertProject } from '../../hub/src/store/projects.ts';
+import { savePendingLogin, takePendingLogin } from '../../hub/src/store/sso.ts';
 
 const USERS = {
   alice: { password: 'alice-password-1', email: 'alice@example.com', groups: ['team-a'] },
   bob: { password: 'bob-password-22', email: 'bob@example.com', groups: [] },
   admin: { password: 'fake-admin-password', email: 'admin@example.com', groups: [] },
   mallory: { password: 'mallory-password', email: 'mallory@example.com', groups: ['role:admin', 'proj:team-b:deployer'] },
+  carol: { password: 'carol-password-3', email: 'carol@example.com', groups: ['admin', 'team-a'] },
+  dave: { password: 'dave-password-44', email: 'dave@example.com', groups: [] },
 };
 const POLICY = {
   'policy.csv': 'p, role:team-a, projects, get, team-a, allow\np, role:team-a, projects, update, team-a, allow\np, role:viewer, clusters, get, *, allow\ng, team-a, role:team-a\n',
@@ -266,6 +272,62 @@ describe('OIDC SSO against a real provider', () => {
     } finally {
       await replica.stop(true);
     }
+  });
+
+  it('drops provider groups named like local accounts (a group admin is no admin)', async () => {
+    const login = await browserLogin('carol');
+    assert.deepEqual((await userinfo(login.token)).body.groups, ['team-a']);
+    const put = await t.api('PUT', '/api/v1/settings/rbac', { data: POLICY }, { token: login.token });
+    assert.equal(put.status, 403, JSON.stringify(put.body));
+    assert.equal((await t.api('GET', '/api/v1/account', undefined, { token: login.token })).status, 403);
+    assert.match(log, /SSO groups named like local accounts ignored/);
+  });
+
+  it('evicts the oldest pending logins when the table is full, instead of refusing new ones', async () => {
+    const pool = t.hub.ctx.pool;
+    const login = { codeVerifier: 'v'.repeat(43), nonce: 'n', returnTo: '/' };
+    for (const state of ['cap-state-1', 'cap-state-2', 'cap-state-3'])
+      await savePendingLogin(pool, t.hub.ctx.secrets, state, login, 600, { maxPending: 2 });
+    assert.equal(await takePendingLogin(pool, t.hub.ctx.secrets, 'cap-state-1'), undefined);
+    assert.ok(await takePendingLogin(pool, t.hub.ctx.secrets, 'cap-state-3'));
+  });
+
+  it('cuts the provider\'s error text to 128 printable characters before auditing it', async () => {
+    const browser = new Browser(idp.ca);
+    assert.equal((await browser.request(`${hubUrl}/auth/login`)).status, 302);
+    const state = browser.cookies(hubUrl).get('flotilla.sso_state')!;
+    const error = `${'E'.repeat(12 * 1024)}`;
+    const back = await browser.request(`${hubUrl}/auth/callback?state=${encodeURIComponent(state)}&error=${error}&error_description=${encodeURIComponent('bad\u0007\u001b[31mred\u00e9')}`);
+    assert.equal(back.status, 401, back.text.slice(0, 200));
+    assert.ok(back.text.length < 1024, `answer of ${back.text.length} characters`);
+    const audit = await t.api('GET', '/api/v1/audit?resource=session');
+    const failed = audit.body.items.find((e: { action: string; detail: { reason?: string } }) => e.action === 'login-failed' && e.detail.reason?.startsWith('the provider answered'));
+    assert.ok(failed, JSON.stringify(audit.body.items.slice(0, 3)));
+    assert.equal(failed.detail.reason, `the provider answered ${'E'.repeat(128)}`);
+    assert.equal(back.text.includes('\u001b') || back.text.includes('\u0007'), false);
+  });
+
+  it('ends an SSO session once a local account of its name is created', async () => {
+    const login = await browserLogin('dave');
+    assert.equal((await userinfo(login.token)).status, 200);
+    const created = await t.api('POST', '/api/v1/account', { name: 'dave' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await userinfo(login.token)).status, 401);
+  });
+
+  it('refuses a cross-site logout (nothing ended) and takes a same-origin one', async () => {
+    const login = await browserLogin('alice');
+    const logoutWith = (site: string) => fetch(`${hubUrl}/auth/logout`, { redirect: 'manual', headers: { cookie: `flotilla.token=${encodeURIComponent(login.token)}`, 'sec-fetch-site': site } });
+    for (const site of ['cross-site', 'same-site']) {
+      const out = await logoutWith(site);
+      assert.equal(out.status, 303, site);
+      assert.equal(out.headers.get('location'), `${hubUrl}/`, site);
+      assert.equal(out.headers.getSetCookie().some((c) => c.startsWith('flotilla.token=')), false, site);
+      assert.equal((await userinfo(login.token)).status, 200, site);
+    }
+    const out = await logoutWith('same-origin');
+    assert.equal(out.status, 303);
+    assert.equal((await userinfo(login.token)).status, 401);
   });
 
   it('audits SSO logins and logs no secret', async () => {

@@ -121,6 +121,8 @@ export async function getAccount(db: Queryable, name: string): Promise<AccountRe
 /** Creates an account (a null hash: no password yet); false when the name is taken. */
 export async function createAccount(db: Queryable, account: { name: string; capabilities: string[]; enabled: boolean; passwordHash: string | null }): Promise<boolean> {
   const res = await db.query('INSERT INTO accounts (name, password_hash, enabled, capabilities) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING', [account.name, account.passwordHash, account.enabled, account.capabilities]);
+  // An SSO session of that name would now act as the account: it ends (store/sso.ts refuses it anyway).
+  if ((res.rowCount ?? 0) > 0) await db.query('DELETE FROM sso_sessions WHERE subject = $1', [account.name]);
   return (res.rowCount ?? 0) > 0;
 }
 

@@ -5,7 +5,7 @@
 import type { Queryable } from './db.ts';
 import { hashToken, newToken, type SecretBox } from './secrets.ts';
 
-/** Logins that may be in flight at once; beyond, /auth/login answers 429 (an anonymous client cannot fill the table). */
+/** Logins that may be in flight at once; beyond, the oldest are evicted (an anonymous client can neither fill the table nor lock real logins out). */
 export const MAX_PENDING_LOGINS = 10_000;
 
 /** A login started at /auth/login, kept until the provider sends the browser back. */
@@ -26,17 +26,20 @@ export interface SsoIdentity {
   idToken?: string;
 }
 
-/** Stores a pending login under its state; false when too many are in flight. */
-export async function savePendingLogin(db: Queryable, secrets: SecretBox, state: string, login: PendingLogin, ttlSeconds: number): Promise<boolean> {
+/** Stores a pending login under its state, evicting the oldest ones beyond `maxPending`. */
+export async function savePendingLogin(db: Queryable, secrets: SecretBox, state: string, login: PendingLogin, ttlSeconds: number, options: { maxPending?: number } = {}): Promise<void> {
+  const maxPending = options.maxPending ?? MAX_PENDING_LOGINS;
   await db.query('DELETE FROM sso_requests WHERE expires_at < now()');
   const live = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM sso_requests')).rows[0]!.n);
-  if (live >= MAX_PENDING_LOGINS) return false;
+  // Full: the oldest logins make room (a flood evicts only logins about as old as its own rate allows).
+  if (live >= maxPending) {
+    await db.query('DELETE FROM sso_requests WHERE state_hash IN (SELECT state_hash FROM sso_requests ORDER BY expires_at ASC LIMIT $1)', [live - maxPending + 1]);
+  }
   await db.query(
     `INSERT INTO sso_requests (state_hash, code_verifier_sealed, nonce, return_to, cli_port, cli_challenge, cli_state, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))`,
     [hashToken(state), secrets.seal(login.codeVerifier), login.nonce, login.returnTo, login.cli?.port ?? null, login.cli?.challenge ?? null, login.cli?.state ?? null, ttlSeconds],
   );
-  return true;
 }
 
 /** Takes the pending login of a state (once); undefined when unknown, used or expired. */
@@ -86,9 +89,14 @@ export async function createSsoSession(db: Queryable, secrets: SecretBox, identi
 /** Whether a bearer token has the shape of an SSO session token. */
 export const isSsoSessionToken = (token: string): boolean => token.startsWith('flt_o_');
 
-/** The subject and groups of a live SSO session. */
+/** The subject and groups of a live SSO session; none once its subject is a local account's name, and no group that is one. */
 export async function ssoSession(db: Queryable, token: string): Promise<{ subject: string; groups: string[] } | undefined> {
-  const row = (await db.query<{ subject: string; groups: string[] }>('SELECT subject, groups FROM sso_sessions WHERE token_hash = $1 AND expires_at > now()', [hashToken(token)])).rows[0];
+  const row = (await db.query<{ subject: string; groups: string[] }>(
+    `SELECT subject, ARRAY(SELECT g FROM unnest(s.groups) AS g WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE name = g)) AS groups
+       FROM sso_sessions s
+      WHERE token_hash = $1 AND expires_at > now() AND NOT EXISTS (SELECT 1 FROM accounts WHERE name = s.subject)`,
+    [hashToken(token)],
+  )).rows[0];
   return row ? { subject: row.subject, groups: row.groups } : undefined;
 }
 
@@ -112,6 +120,12 @@ function identityOf(row: IdentityRow, secrets: SecretBox): SsoIdentity {
     ...(row.email !== null ? { email: row.email } : {}),
     ...(row.id_token_sealed !== null ? { idToken: secrets.open(row.id_token_sealed) } : {}),
   };
+}
+
+/** Which of the names are local accounts' (an SSO group must not be one: RBAC would read it as that account). */
+export async function localAccountNames(db: Queryable, names: string[]): Promise<string[]> {
+  if (!names.length) return [];
+  return (await db.query<{ name: string }>('SELECT name FROM accounts WHERE name = ANY($1)', [names])).rows.map((r) => r.name);
 }
 
 /** Whether a name is a local account's (an SSO subject must not be: it would hold that account's rights). */

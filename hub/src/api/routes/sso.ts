@@ -4,21 +4,23 @@
 // (sso/claims.ts) and starts a session that carries the groups (RBAC `g` lines see them); a CLI
 // login instead gets a one-time code at its loopback listener, redeemed at /auth/cli/token with
 // its own PKCE verifier (sso/cli-login.ts); /auth/logout ends the session and, when the provider
-// has an end_session_endpoint, sends the browser there. GET /api/v1/settings (public) says
+// has an end_session_endpoint, sends the browser there (a cross-site navigation to it is refused:
+// no logout CSRF). GET /api/v1/settings (public) says
 // whether SSO is configured, for the web UI's button. Logins are audited, failed ones too.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { FlotillaError, invalidInput, notFound, tooManyRequests, unauthenticated } from '@flotilla/shared';
+import { FlotillaError, invalidInput, notFound, unauthenticated } from '@flotilla/shared';
 import type { HubContext } from '../context.ts';
 import { bearerToken } from '../auth.ts';
 import { recordAudit } from '../../store/audit.ts';
 import { deleteSession } from '../../store/accounts.ts';
 import { groupsClaims } from '../../rbac/current-policy.ts';
-import { createSsoSession, deleteSsoSession, isLocalAccountName, isSsoSessionToken, saveCliCode, savePendingLogin, takeCliCode, takePendingLogin, type SsoIdentity } from '../../store/sso.ts';
+import { createSsoSession, deleteSsoSession, isLocalAccountName, localAccountNames, isSsoSessionToken, saveCliCode, savePendingLogin, takeCliCode, takePendingLogin, type SsoIdentity } from '../../store/sso.ts';
 import { OidcClient, newLoginSecrets, pkceChallenge } from '../sso/oidc-client.ts';
 import { identityOfClaims, isReservedSubject } from '../sso/claims.ts';
 import { safeReturnTo } from '../sso/return-to.ts';
+import { providerText } from '../sso/provider-text.ts';
 import { cliCallbackUrl, cliLoginOf } from '../sso/cli-login.ts';
 import { cookieValue, ssoSessionCookie, STATE_COOKIE, stateCookie } from '../sso/sso-cookies.ts';
 import { clearedSessionCookie } from '../session-cookie.ts';
@@ -56,14 +58,13 @@ export const ssoRoutes = (ctx: HubContext): FastifyPluginAsync => async (app) =>
 
   app.get<{ Querystring: Record<string, string> }>('/auth/login', {
     config: { public: true },
-    schema: { summary: 'Start an SSO login (redirects to the identity provider)', tags: ['session'], response: { ...errorResponses, 429: { $ref: 'ErrorBody#' }, 503: { $ref: 'ErrorBody#' } } },
+    schema: { summary: 'Start an SSO login (redirects to the identity provider)', tags: ['session'], response: { ...errorResponses, 503: { $ref: 'ErrorBody#' } } },
   }, async (request, reply) => {
     const oidc = configured();
     const cli = cliLoginOf(request.query);
     const secrets = newLoginSecrets();
     const location = await oidc.authorizationUrl(secrets, redirectUri());
-    const saved = await savePendingLogin(ctx.pool, ctx.secrets, secrets.state, { codeVerifier: secrets.codeVerifier, nonce: secrets.nonce, returnTo: safeReturnTo(request.query.return_to), ...(cli ? { cli } : {}) }, LOGIN_TTL_SECONDS);
-    if (!saved) throw tooManyRequests('too many SSO logins are in flight: try again in a minute', 60);
+    await savePendingLogin(ctx.pool, ctx.secrets, secrets.state, { codeVerifier: secrets.codeVerifier, nonce: secrets.nonce, returnTo: safeReturnTo(request.query.return_to), ...(cli ? { cli } : {}) }, LOGIN_TTL_SECONDS);
     void reply.header('set-cookie', stateCookie(secrets.state, LOGIN_TTL_SECONDS, secure)).header('cache-control', 'no-store');
     return reply.redirect(location.toString(), 302);
   });
@@ -120,8 +121,10 @@ async function verifiedIdentity(ctx: HubContext, oidc: OidcClient, request: Fast
     ctx.log.info({ actor, reason, address: request.ip }, 'SSO login failed');
     throw error;
   };
-  const { error, error_description: description } = request.query;
-  if (error) return fail('unknown', `the provider answered ${error}`, unauthenticated(`SSO login refused by the identity provider: ${error}${description ? `: ${description}` : ''}`));
+  // Whoever crafted the link chose these: short printable ASCII only reaches the audit, log and answer.
+  const error = providerText(request.query.error);
+  const description = providerText(request.query.error_description);
+  if (request.query.error) return fail('unknown', `the provider answered ${error}`, unauthenticated(`SSO login refused by the identity provider: ${error}${description ? `: ${description}` : ''}`));
   // The callback as the provider addressed it: the configured redirect URL with the query it sent.
   const callback = new URL(redirectUri);
   callback.search = new URLSearchParams(request.query).toString();
@@ -138,11 +141,15 @@ async function verifiedIdentity(ctx: HubContext, oidc: OidcClient, request: Fast
     return fail(claims.subject, 'the subject is named like an RBAC role', unauthenticated(`SSO login refused: the provider's subject "${claims.subject}" is named like an RBAC role`));
   }
   if (claims.ignoredGroups.length) ctx.log.warn({ actor: claims.subject, groups: claims.ignoredGroups }, 'SSO groups named like RBAC roles ignored');
+  // A group named like a local account would hold its rights too (casbin reads each group as a subject: `g, admin, role:admin`).
+  const accountGroups = await localAccountNames(ctx.pool, claims.groups);
+  if (accountGroups.length) ctx.log.warn({ actor: claims.subject, groups: accountGroups }, 'SSO groups named like local accounts ignored');
+  const groups = claims.groups.filter((g) => !accountGroups.includes(g));
   // A subject that is a local account's name would act as that account (`admin` holds role:admin).
   if (await isLocalAccountName(ctx.pool, claims.subject)) {
     return fail(claims.subject, 'the subject is a local account name', unauthenticated(`SSO login refused: the provider's subject "${claims.subject}" is the name of a local account`));
   }
-  return { subject: claims.subject, groups: claims.groups, ...(claims.email ? { email: claims.email } : {}), ...(verified.idToken ? { idToken: verified.idToken } : {}) };
+  return { subject: claims.subject, groups, ...(claims.email ? { email: claims.email } : {}), ...(verified.idToken ? { idToken: verified.idToken } : {}) };
 }
 
 async function auditLogin(ctx: HubContext, identity: SsoIdentity, address: string, via: 'browser' | 'cli'): Promise<void> {
@@ -151,6 +158,13 @@ async function auditLogin(ctx: HubContext, identity: SsoIdentity, address: strin
 
 // Ends whatever session the cookie (or bearer) names; an SSO one also at the provider when it can.
 async function logout(ctx: HubContext, client: OidcClient | undefined, request: FastifyRequest, reply: FastifyReply, home: string, logoutUrl: string | undefined): Promise<FastifyReply> {
+  // A link or form on another site (SameSite=Lax sends the cookie on top-level navigations) ends nothing.
+  // CLIs and old browsers send no Sec-Fetch-Site: they log out as before.
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') {
+    ctx.log.info({ site, address: request.ip }, 'cross-site logout refused');
+    return reply.header('cache-control', 'no-store').redirect(home, 303);
+  }
   const token = bearerToken(request);
   let ended: SsoIdentity | undefined;
   if (token && isSsoSessionToken(token)) ended = await deleteSsoSession(ctx.pool, ctx.secrets, token);

@@ -20,6 +20,12 @@ const cases: Array<[unknown, string]> = [
   ['javascript:alert(1)', '/'],
   ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
   ['/a/../b', '/b'],
+  ['/.//evil.example', '/'],
+  ['/..//evil.example', '/'],
+  ['/a/..//evil.example', '/'],
+  ['/%2e//evil.example', '/'],
+  ['/%2E%2E//evil.example/x', '/'],
+  ['/./a//b', '/a//b'],
   [`/${'a'.repeat(3000)}`, '/'],
 ];
 

@@ -1,6 +1,7 @@
 // Where a browser may be sent after an SSO login: only a path on the hub itself. Anything that a
 // browser could read as another origin (`//evil`, `/\evil`, `https://evil`, `javascript:`, control
 // characters that browsers strip) falls back to `/`, so /auth/login cannot be an open redirect.
+// The path is checked again once normalised: `/.//evil`, `/a/..//evil` and `/%2e//evil` become `//evil`.
 
 /** The same-origin path to go to after login: `returnTo` when it is one, else `/`. */
 export function safeReturnTo(returnTo: unknown): string {
@@ -15,7 +16,8 @@ export function safeReturnTo(returnTo: unknown): string {
     return '/';
   }
   if (parsed.origin !== base) return '/';
-  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  const path = `${parsed.pathname}${parsed.search}${parsed.hash}`;
+  return path.startsWith('//') || path.startsWith('/\\') ? '/' : path;
 }
 
 function hasControlCharacter(text: string): boolean {
