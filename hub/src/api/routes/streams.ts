@@ -15,6 +15,7 @@ import { bearerToken } from '../auth.ts';
 import { resolveCredential } from '../credentials.ts';
 import { currentPolicy } from '../../rbac/current-policy.ts';
 import type { RbacEnforcer } from '../../rbac/enforcer.ts';
+import { listScope } from '../rbac.ts';
 import { changesToResume, type Change } from '../../store/change-feed.ts';
 import { feedReaderOf, stopFeedReader } from '../stream/feed-reader.ts';
 import { SseConnection } from '../stream/sse-connection.ts';
@@ -96,6 +97,11 @@ export const streamRoutes = (ctx: HubContext, options: Partial<StreamOptions> = 
     enqueue(async () => {
       const position = await subscribed;
       if (after === undefined) {
+        sse.mark(position);
+        return;
+      }
+      // A caller who may get none of these is sent nothing: nothing missed is loaded for it.
+      if (after !== 'invalid' && !listScope(request, of.resource).allow.length) {
         sse.mark(position);
         return;
       }
