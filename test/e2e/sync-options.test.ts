@@ -1,7 +1,8 @@
 // Argo CD's sync options acting on a real cluster, through the hub and an agent: adoption of an
 // object kubectl client-side-applied (its field managers taken over, so a field removed from Git
 // goes), Force=true recreating an object whose immutable field changed, Replace=true, Validate=false,
-// CreateNamespace with managedNamespaceMetadata, and FailOnSharedResource.
+// CreateNamespace with managedNamespaceMetadata, FailOnSharedResource (and the SharedResourceWarning
+// the comparison reports), and a sync's own retry strategy.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -120,6 +121,19 @@ describe('sync options on a real cluster', () => {
     }, 30_000);
     assert.match(failed.status.operationState.message, /already tracked by application "opts" \(FailOnSharedResource=true\)/);
     assert.equal(getJson(f, 'configmap/adopt').data.a, '1', 'the other application\'s object is untouched');
+    // As in Argo CD, the comparison also says so: a SharedResourceWarning naming the object and both apps.
+    const warned = await eventually('a SharedResourceWarning', async () => (await f.app('thief')).status.conditions?.find((c: { type: string }) => c.type === 'SharedResourceWarning'), 30_000);
+    assert.match(warned.message, /^ConfigMap\/[^ ]*adopt is part of applications thief and opts$/);
+  });
+
+  it("a sync's own retry strategy is used by the agent (the application has no syncPolicy.retry)", async () => {
+    const sync = await f.hub.api('POST', '/api/v1/applications/thief/sync', { retry: { limit: 1, backoff: { duration: '1s' } } });
+    assert.equal(sync.status, 200, JSON.stringify(sync.body));
+    const failed = await eventually('thief fails after its retry', async () => {
+      const a = await f.app('thief');
+      return a.status.operationState?.id === sync.body.operation.id && a.status.operationState.phase === 'Failed' ? a : undefined;
+    }, 30_000);
+    assert.match(failed.status.operationState.message, /already tracked by application "opts".*\(retry limit of 1 reached\)/);
   });
 
   it('RespectIgnoreDifferences=true keeps the live value of an ignored field when the object is applied', async () => {

@@ -1,8 +1,9 @@
 // Operations through the API and the CLI, asserted from what a protocol-level agent is sent: a sync
 // to another revision (rendered by the hub, carried as the operation's bundle, the target left
 // alone), a selective sync with --force, Argo CD's refusals in its words (auto-sync and another
-// revision, rollback under auto-sync, terminate with nothing running), terminate-op, history with
-// revisionHistoryLimit and automated syncs, and rollback to a history entry's bundle.
+// revision, rollback under auto-sync, terminate with nothing running), a sync's own retry strategy,
+// terminate-op, history with revisionHistoryLimit and automated syncs, and rollback to a history
+// entry's bundle.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -127,6 +128,45 @@ describe('sync operations, terminate, history and rollback', () => {
     const sent = await assignment('web', (a) => a.operation?.id === confirmed.body.operation.id);
     assert.equal(sent.operation!.confirm, true);
     await report('web', { id: sent.operation!.id, phase: 'Succeeded' });
+  });
+
+  it("carries a sync's own retry strategy (API retry or retryStrategy, CLI --retry-*) to the agent; a bad one is a 400 naming the field", async () => {
+    const strategy = { limit: 3, backoff: { duration: '2s', factor: 3, maxDuration: '1m' } };
+    const api = await t.api('POST', '/api/v1/applications/web/sync', { retry: strategy });
+    assert.equal(api.status, 200, JSON.stringify(api.body));
+    const sent = await assignment('web', (a) => a.operation?.id === api.body.operation.id);
+    assert.deepEqual(sent.operation!.retry, strategy);
+    await report('web', { id: sent.operation!.id, phase: 'Succeeded' });
+    // Argo CD's sync request names it retryStrategy.
+    const argo = await t.api('POST', '/api/v1/applications/web/sync', { retryStrategy: { limit: -1 } });
+    assert.equal(argo.status, 200, JSON.stringify(argo.body));
+    const unlimited = await assignment('web', (a) => a.operation?.id === argo.body.operation.id);
+    assert.deepEqual(unlimited.operation!.retry, { limit: -1 });
+    await report('web', { id: unlimited.operation!.id, phase: 'Succeeded' });
+    const out = await cli('app', 'sync', 'web', '--retry-limit', '2', '--retry-backoff-duration', '10s', '-o', 'json');
+    assert.equal(out.code, 0, out.stderr);
+    const fromCli = await assignment('web', (a) => a.operation?.id === JSON.parse(out.stdout).operation.id);
+    assert.deepEqual(fromCli.operation!.retry, { limit: 2, backoff: { duration: '10s', factor: 2, maxDuration: '3m0s' } });
+    await report('web', { id: fromCli.operation!.id, phase: 'Succeeded' });
+    // Without one, the operation carries none (the agent uses syncPolicy.retry).
+    const plain = await t.api('POST', '/api/v1/applications/web/sync', {});
+    const none = await assignment('web', (a) => a.operation?.id === plain.body.operation.id);
+    assert.equal(none.operation!.retry, undefined);
+    await report('web', { id: none.operation!.id, phase: 'Succeeded' });
+    for (const [body, field] of [
+      [{ retry: { limit: 2, backoff: { duration: 'soon' } } }, 'retry.backoff.duration'],
+      [{ retry: { limit: 'x' } }, 'retry.limit'],
+      [{ retryStrategy: { limit: 1, backoff: { factor: 0 } } }, 'retryStrategy.backoff.factor'],
+      [{ retry: { limit: 1 }, retryStrategy: { limit: 1 } }, 'retryStrategy'],
+    ] as const) {
+      const bad = await t.api('POST', '/api/v1/applications/web/sync', body);
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.ok(JSON.stringify(bad.body).includes(field), JSON.stringify(bad.body));
+    }
+    const usage = await cli('app', 'sync', 'web', '--retry-backoff-factor', '3');
+    assert.notEqual(usage.code, 0);
+    assert.match(usage.stderr, /--retry-backoff-factor needs --retry-limit/);
+    assert.equal((await t.api('GET', '/api/v1/applications/web')).body.operation, undefined, 'the refusals left no operation');
   });
 
   it('refuses a bad resource, a revision that does not resolve, and another revision under auto-sync', async () => {

@@ -12,6 +12,7 @@
 // resource is done when it is Healthy, but only when a later group waits for it (the last group
 // is not waited for, and an operation ends once it is applied, as Argo CD's does); a Degraded one
 // fails the run. A hook is done when it completed (Job, Pod, ...); a failed hook fails the run.
+import type { RetryStrategy } from './retry.ts';
 
 /** The phases of a run, in order; SyncFail runs only after a failure. */
 export type RunPhaseName = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
@@ -63,6 +64,8 @@ export interface OperationRun {
   attempt: number;
   /** When the next attempt starts (a failed attempt with retries left). */
   retryAt?: string;
+  /** The operation's own retry strategy (`app sync --retry-limit`), used instead of syncPolicy.retry. */
+  retry?: RetryStrategy;
   /** Why it started: an operation from the hub, a new target, or self-heal. */
   reason?: 'operation' | 'new target' | 'self-heal';
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffMs, classifyFailure, durationMs, retryAfterFailure, type FailureClass } from './retry.ts';
+import { backoffMs, classifyFailure, durationMs, retryAfterFailure, runRetryStrategy, type FailureClass, type RetryStrategy } from './retry.ts';
 
 describe('classifyFailure', () => {
   // message (as the API server or the engine words it) | class
@@ -65,4 +65,26 @@ describe('retryAfterFailure', () => {
       assert.match(answer.message, message);
     });
   }
+});
+
+describe('runRetryStrategy', () => {
+  const policy = { retry: { limit: 5, backoff: { duration: '10s' } } };
+  // the run's own retry | the application's syncPolicy | the strategy used
+  const rows: [RetryStrategy | undefined, unknown, RetryStrategy | undefined][] = [
+    [undefined, undefined, undefined],
+    [undefined, {}, undefined],
+    [undefined, policy, policy.retry],
+    // `app sync --retry-limit 2`: the sync's own strategy wins over the policy's, whole (not merged).
+    [{ limit: 2 }, policy, { limit: 2 }],
+    [{ limit: 1, backoff: { duration: '1s', factor: 3, maxDuration: '1m' } }, undefined, { limit: 1, backoff: { duration: '1s', factor: 3, maxDuration: '1m' } }],
+    // An explicit limit 0 on the sync turns the policy's retries off for this run.
+    [{ limit: 0 }, policy, { limit: 0 }],
+  ];
+  for (const [own, syncPolicy, want] of rows) {
+    it(`${JSON.stringify(own)} over ${JSON.stringify(syncPolicy)}`, () => assert.deepEqual(runRetryStrategy(own ? { retry: own } : {}, syncPolicy), want));
+  }
+  it('a sync with its own retry is retried although the policy has none', () => {
+    const answer = retryAfterFailure(runRetryStrategy({ retry: { limit: 1, backoff: { duration: '2s' } } }, {}), 0, 'the object has been modified');
+    assert.deepEqual(answer.retry && answer.afterMs, 2000);
+  });
 });

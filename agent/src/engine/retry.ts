@@ -1,5 +1,5 @@
-// Retrying failed syncs (pure): Argo CD's `syncPolicy.retry` (limit, backoff duration, factor and
-// maxDuration) and Flux's classification of errors. A stalled failure (the manifests or the spec
+// Retrying failed syncs (pure): Argo CD's `syncPolicy.retry`, or a sync's own `retry` (limit,
+// backoff duration, factor and maxDuration), and Flux's classification of errors. A stalled failure (the manifests or the spec
 // must change: an invalid object, a refused field, an immutable field changed without Force) is
 // never retried; a waiting one (something it needs is not there yet: a CRD, a namespace, a webhook
 // that is starting) and a retryable one (timeouts, conflicts, server errors) are, while the limit
@@ -13,6 +13,11 @@ export interface RetryStrategy {
   /** Attempts after the first; negative: unlimited; absent: no retries. */
   limit?: number;
   backoff?: { duration?: string; factor?: number; maxDuration?: string };
+}
+
+/** The strategy a run retries by: the operation's own (`app sync --retry-limit`), else the application's syncPolicy.retry. */
+export function runRetryStrategy(run: { retry?: RetryStrategy }, syncPolicy: unknown): RetryStrategy | undefined {
+  return run.retry ?? (syncPolicy as { retry?: RetryStrategy } | undefined)?.retry;
 }
 
 /** Argo CD's defaults: 5 s, doubling, at most 3 minutes. */

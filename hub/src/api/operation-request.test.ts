@@ -1,9 +1,10 @@
 // Table tests of operation-request.ts: resource specs as argocd parses them, --force, and Argo CD's
-// refusals (auto-sync and another revision, rollback under auto-sync, missing history entries).
+// refusals (auto-sync and another revision, rollback under auto-sync, missing history entries),
+// and a sync's retry strategy.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApplicationSpecLike } from '../store/applications.ts';
-import { autoSyncRevisionRefusal, parseResource, parseResources, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from './operation-request.ts';
+import { autoSyncRevisionRefusal, parseResource, parseResources, parseSyncRetry, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from './operation-request.ts';
 
 describe('parseResource', () => {
   // spec | parsed (or the error)
@@ -92,4 +93,42 @@ describe('runningOperation', () => {
     [{ id: 't-1', kind: 'terminate' }, { id: 'op-1', phase: 'Running' }, 'op-1'],
   ];
   for (const [pending, reported, want] of rows) it(`${JSON.stringify(pending)} ${JSON.stringify(reported)}`, () => assert.equal(runningOperation(pending, reported), want));
+});
+
+describe('parseSyncRetry', () => {
+  // input | parsed retry, or the field the 400 names
+  const rows: [unknown, ReturnType<typeof parseSyncRetry> | string][] = [
+    [undefined, {}],
+    [null, {}],
+    [{ limit: 3 }, { retry: { limit: 3 } }],
+    [{ limit: -1 }, { retry: { limit: -1 } }],
+    [{ limit: 2, backoff: { duration: '5s', factor: 2, maxDuration: '3m0s' } }, { retry: { limit: 2, backoff: { duration: '5s', factor: 2, maxDuration: '3m0s' } } }],
+    [{ limit: 2, backoff: { duration: '1h30m' } }, { retry: { limit: 2, backoff: { duration: '1h30m' } } }],
+    ['3', 'retry'],
+    [[1], 'retry'],
+    [{ limit: 1.5 }, 'retry.limit'],
+    [{ limit: '3' }, 'retry.limit'],
+    [{ limits: 3 }, 'retry.limits'],
+    [{ limit: 1, backoff: 5 }, 'retry.backoff'],
+    [{ limit: 1, backoff: { duration: '5 seconds' } }, 'retry.backoff.duration'],
+    [{ limit: 1, backoff: { duration: 5 } }, 'retry.backoff.duration'],
+    [{ limit: 1, backoff: { maxDuration: '3x' } }, 'retry.backoff.maxDuration'],
+    [{ limit: 1, backoff: { factor: 0 } }, 'retry.backoff.factor'],
+    [{ limit: 1, backoff: { factor: 1.5 } }, 'retry.backoff.factor'],
+    [{ limit: 1, backoff: { jitter: 0.1 } }, 'retry.backoff.jitter'],
+  ];
+  for (const [input, want] of rows) {
+    it(`${JSON.stringify(input)}`, () => {
+      const got = parseSyncRetry(input);
+      if (typeof want === 'string') {
+        assert.ok('error' in got, 'refused');
+        assert.equal(got.error.path, want);
+        assert.ok(got.error.message.startsWith(`${want}: `), got.error.message);
+      } else assert.deepEqual(got, want);
+    });
+  }
+  it('names the field under the name it came by', () => {
+    const got = parseSyncRetry({ limit: 'x' }, 'retryStrategy');
+    assert.ok('error' in got && got.error.path === 'retryStrategy.limit');
+  });
 });

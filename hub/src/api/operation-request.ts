@@ -2,7 +2,8 @@
 // of a selective sync (`GROUP:KIND:NAME` and `GROUP:KIND:NAMESPACE/NAME`, parsed as the argocd CLI
 // parses them), the sync options with --force, and Argo CD's refusals, in its words: a sync to
 // another revision while automated sync is on, a rollback while automated sync is on, a rollback
-// to an entry that is not in the history, and a terminate with nothing running.
+// to an entry that is not in the history, and a terminate with nothing running; and a sync's own
+// retry strategy (Argo CD's RetryStrategy), validated field by field.
 import type { ApplicationSpecLike, SourceLike } from '../store/applications.ts';
 import { redactRepoUrl } from '../repo/url-userinfo.ts';
 
@@ -51,6 +52,42 @@ export function syncOptionsOf(requested: string[] | undefined, force: boolean | 
   const options = [...(requested ?? [])];
   if (force && !options.some((o) => o.replace(/\s/g, '').toLowerCase() === 'force=true')) options.push('Force=true');
   return options.length ? options : undefined;
+}
+
+/** A sync's retry strategy (Argo CD's RetryStrategy: SyncOperation `retry`, the sync request's `retryStrategy`). */
+export interface SyncRetry {
+  limit?: number;
+  backoff?: { duration?: string; factor?: number; maxDuration?: string };
+}
+
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+
+/** Validates a sync's retry strategy; an error names the field (`retry.backoff.duration`, ...). */
+export function parseSyncRetry(input: unknown, field = 'retry'): { retry?: SyncRetry } | { error: { path: string; message: string } } {
+  if (input === undefined || input === null) return {};
+  const fail = (path: string, message: string) => ({ error: { path, message: `${path}: ${message}` } });
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(input)) return fail(field, 'must be an object {limit, backoff: {duration, factor, maxDuration}}');
+  const unknown = Object.keys(input).find((k) => k !== 'limit' && k !== 'backoff');
+  if (unknown) return fail(`${field}.${unknown}`, 'unknown field (limit and backoff are)');
+  const { limit, backoff } = input;
+  if (limit !== undefined && !Number.isSafeInteger(limit)) return fail(`${field}.limit`, 'must be an integer (negative: unlimited, 0: no retries)');
+  if (backoff === undefined) return { retry: { ...(limit !== undefined ? { limit: limit as number } : {}) } };
+  if (!isObject(backoff)) return fail(`${field}.backoff`, 'must be an object {duration, factor, maxDuration}');
+  const extra = Object.keys(backoff).find((k) => !['duration', 'factor', 'maxDuration'].includes(k));
+  if (extra) return fail(`${field}.backoff.${extra}`, 'unknown field (duration, factor and maxDuration are)');
+  for (const key of ['duration', 'maxDuration'] as const) {
+    const value = backoff[key];
+    if (value !== undefined && (typeof value !== 'string' || value.length > 64 || !GO_DURATION.test(value))) return fail(`${field}.backoff.${key}`, `must be a duration such as 5s, 3m or 1h30m, not ${JSON.stringify(value)}`);
+  }
+  const factor = backoff.factor;
+  if (factor !== undefined && (!Number.isSafeInteger(factor) || (factor as number) < 1)) return fail(`${field}.backoff.factor`, 'must be an integer of at least 1');
+  const parsed = {
+    ...(backoff.duration !== undefined ? { duration: backoff.duration as string } : {}),
+    ...(factor !== undefined ? { factor: factor as number } : {}),
+    ...(backoff.maxDuration !== undefined ? { maxDuration: backoff.maxDuration as string } : {}),
+  };
+  return { retry: { ...(limit !== undefined ? { limit: limit as number } : {}), backoff: parsed } };
 }
 
 /** Automated sync is on: `syncPolicy.automated` present and not `enabled: false`. */

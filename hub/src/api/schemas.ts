@@ -70,6 +70,8 @@ export const SyncBody = Type.Object({
   syncOptions: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 64 })),
   force: Type.Optional(Type.Boolean({ description: 'adds the sync option Force=true' })),
   confirm: Type.Optional(Type.Boolean({ description: 'confirms the pruning of resources marked Prune=confirm' })),
+  retry: Type.Optional(Type.Unknown({ description: "this sync's retry strategy instead of syncPolicy.retry: {limit, backoff: {duration, factor, maxDuration}} (Argo CD's RetryStrategy)" })),
+  retryStrategy: Type.Optional(Type.Unknown({ description: 'the same as retry, under the name of Argo CD\'s sync request' })),
 }, { additionalProperties: false });
 
 /** Rolling back to a history entry (the previous one without an id). */

@@ -19,6 +19,19 @@ export const OperationSchema = Type.Object({
    * sync prunes them. Without it they are kept, reported as requiring pruning.
    */
   confirm: Type.Optional(Type.Boolean()),
+  /**
+   * The retry strategy of this run (`app sync --retry-limit ...`, Argo CD's SyncOperation `retry`):
+   * used instead of the application's `syncPolicy.retry`. An agent without it ignores it (the
+   * hub's messages are decoded tolerantly) and uses the policy's.
+   */
+  retry: Type.Optional(Type.Object({
+    limit: Type.Optional(Type.Integer()),
+    backoff: Type.Optional(Type.Object({
+      duration: Type.Optional(Type.String({ maxLength: 64 })),
+      factor: Type.Optional(Type.Integer({ minimum: 1 })),
+      maxDuration: Type.Optional(Type.String({ maxLength: 64 })),
+    }, { additionalProperties: false })),
+  }, { additionalProperties: false })),
 }, { additionalProperties: false });
 
 const Globs = Type.Array(Type.String());

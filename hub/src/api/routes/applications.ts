@@ -23,7 +23,7 @@ import { historyOf } from '../../store/sync-history.ts';
 import { getProject } from '../../store/projects.ts';
 import { manualSyncRefusal, syncWindowStatus, windowTargetOf } from '../sync-window-state.ts';
 import { NameParams, RollbackBody, SyncBody, errorResponses } from '../schemas.ts';
-import { NOTHING_TO_TERMINATE, autoSyncRevisionRefusal, isOtherRevision, parseResources, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from '../operation-request.ts';
+import { NOTHING_TO_TERMINATE, autoSyncRevisionRefusal, isOtherRevision, parseResources, parseSyncRetry, rollbackRefusal, rollbackTarget, runningOperation, syncOptionsOf } from '../operation-request.ts';
 import { queueOperation } from '../queue-operation.ts';
 
 const CreateQuery = Type.Object({ upsert: Type.Optional(Type.Boolean()) });
@@ -132,6 +132,9 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
     await refuseInWindow(target, request.account);
     const parsed = parseResources(body.resources ?? []);
     if ('errors' in parsed) throw invalidInput(`invalid resources: ${parsed.errors.join('; ')}`, parsed.errors.map((message) => ({ path: 'resources', message })));
+    if (body.retry !== undefined && body.retryStrategy !== undefined) throw invalidInput('give retry or retryStrategy, not both', [{ path: 'retryStrategy', message: 'the same as retry' }]);
+    const retry = parseSyncRetry(body.retry ?? body.retryStrategy, body.retry === undefined && body.retryStrategy !== undefined ? 'retryStrategy' : 'retry');
+    if ('error' in retry) throw invalidInput(`invalid retry strategy: ${retry.error.message}`, [retry.error]);
     // Argo CD refuses a sync to another revision while automated sync is on (it would sync back at once).
     const autoRefusal = autoSyncRevisionRefusal(target.spec, body.revision, body.dryRun ?? false);
     if (autoRefusal) throw new FlotillaError('FLT_ERR_CONFLICT', autoRefusal);
@@ -159,6 +162,7 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
         ...(body.confirm ? { confirm: true } : {}),
         ...(parsed.resources.length ? { resources: parsed.resources } : {}),
         ...(pinned ? { bundle: pinned.bundle, revision: pinned.revision } : {}),
+        ...(retry.retry ? { retry: retry.retry } : {}),
       },
     }));
     await recordAudit(ctx.pool, { actor: request.account, action: 'sync', resource: 'applications', object: target.name, detail: { operation: id, ...(pinned ? { revision: pinned.revision } : {}) } });

@@ -5,12 +5,13 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ApiError, type ApiClient } from '../client.ts';
 import { CliError, UsageError } from '../errors.ts';
-import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, parseNonNegativeInt, print, readStdin } from '../kit.ts';
+import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, parseNonNegativeInt, parsePositiveInt, print, readStdin } from '../kit.ts';
 import { renderList, renderObject, shortRevision } from '../output.ts';
 import { listAll } from '../list-pages.ts';
 import { registerAppHistory } from './app-history.ts';
 import { registerAppOperations, waitForOperation } from './app-operation.ts';
 import { registerAppState } from './app-state.ts';
+import { parseRetryLimit, syncRetryOf, type SyncRetryFlags } from './sync-retry-flags.ts';
 import { applicationColumns, buildApplication, describeApplication, splitManifests, type ApplicationView, type CreateFlags } from './app-view.ts';
 
 const path = (name: string) => `/api/v1/applications/${encodeURIComponent(name)}`;
@@ -50,7 +51,7 @@ function conditionLines(a: ApplicationView): string[] {
 }
 
 /** The flags of `app sync`. */
-interface SyncFlags {
+interface SyncFlags extends SyncRetryFlags {
   prune?: boolean;
   confirm?: boolean;
   dryRun?: boolean;
@@ -185,14 +186,19 @@ export function registerApp(program: Command): void {
     .option('--force', 'delete and re-create resources that cannot be changed in place (sync option Force=true)')
     .option('--sync-option <option>', 'a sync option for this sync, such as Replace=true (repeatable)', collect)
     .option('--confirm', 'with --prune: also prune resources marked Prune=confirm')
+    .option('--retry-limit <n>', "retry a failed sync up to n times (negative: unlimited), instead of the application's syncPolicy.retry", parseRetryLimit)
+    .option('--retry-backoff-duration <duration>', 'with --retry-limit: the first wait (default 5s)')
+    .option('--retry-backoff-factor <n>', 'with --retry-limit: each wait multiplies by this (default 2)', parsePositiveInt)
+    .option('--retry-backoff-max-duration <duration>', 'with --retry-limit: the longest wait (default 3m0s)')
     .option('--wait', 'wait for the operation to finish, printing its phase and message as they change')
     .option('--timeout <seconds>', 'with --wait: give up after this many seconds (0: never)', parseNonNegativeInt, 300)
     .addOption(outputOption(['json', 'yaml']))
     .action(async (name: string, opts: SyncFlags, cmd: Command) => {
+      const retry = syncRetryOf(opts);
       const body = {
         ...(opts.prune ? { prune: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.revision ? { revision: opts.revision } : {}),
         ...(opts.resource ? { resources: opts.resource } : {}), ...(opts.syncOption ? { syncOptions: opts.syncOption } : {}), ...(opts.force ? { force: true } : {}),
-        ...(opts.confirm ? { confirm: true } : {}),
+        ...(opts.confirm ? { confirm: true } : {}), ...(retry ? { retry } : {}),
       };
       const client = clientOf(cmd);
       const answer = await client.request<{ operation: { id: string; revision?: string }; application: ApplicationView }>('POST', `${path(name)}/sync`, { body });
@@ -207,7 +213,7 @@ export function registerApp(program: Command): void {
     .command('refresh')
     .description('refresh an application from Git now; prints the resolved revision and conditions')
     .argument('<name>', 'application name')
-    .option('--hard', 'ask for a hard refresh (sent as hard=true; the hub does not yet treat it differently)')
+    .option('--hard', 'a hard refresh: render again, bypassing the render caches')
     .addOption(outputOption(['json', 'yaml']))
     .action(async (name: string, opts: { hard?: boolean; output?: 'json' | 'yaml' }, cmd: Command) => {
       const answer = await clientOf(cmd).request<ApplicationView>('POST', `${path(name)}/refresh`, { query: { hard: opts.hard || undefined } });
