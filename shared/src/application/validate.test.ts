@@ -150,6 +150,8 @@ describe('validateApplication: invalid manifests', () => {
       [['spec.sources[1].ref', 'duplicate ref "v"'], ['spec.sources[2].ref', "only letters, digits, '_' and '-'"]]],
     ['bad retry backoff duration', `${HEAD}spec:\n${SRC}${DST}  syncPolicy:\n    retry:\n      backoff:\n        duration: 5 seconds\n`,
       [['spec.syncPolicy.retry.backoff.duration', 'must be a duration']]],
+    ['retry.refresh, which Flotilla does not act on', `${HEAD}spec:\n${SRC}${DST}  syncPolicy:\n    retry:\n      limit: 2\n      refresh: true\n`,
+      [['spec.syncPolicy.retry.refresh', 'is not supported: a retry re-applies the bundle of the failed sync']]],
     ['wrong apiVersion', HEAD.replace('v1alpha1', 'v1beta1') + `spec:\n${SRC}${DST}`,
       [['apiVersion', 'must be "argoproj.io/v1alpha1", got "argoproj.io/v1beta1"']]],
     ['wrong kind', HEAD.replace('kind: Application', 'kind: ApplicationSet') + `spec:\n${SRC}${DST}`,

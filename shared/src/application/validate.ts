@@ -126,6 +126,11 @@ function applicationRuleErrors(app: Record<string, unknown>): FieldError[] {
     if (tools.length > 1) errors.push({ path: 'spec.sourceHydrator.drySource', message: `only one of helm, kustomize, directory or plugin may be set (got ${tools.join(', ')})` });
   }
 
+  // syncPolicy.retry.refresh (Argo CD: re-resolve the target revision before each retry) is not acted on: refused.
+  if (asRecord(asRecord(spec.syncPolicy)?.retry)?.refresh === true) {
+    errors.push({ path: 'spec.syncPolicy.retry.refresh', message: 'is not supported: a retry re-applies the bundle of the failed sync; a new commit starts a new sync instead. Remove refresh or set it to false' });
+  }
+
   const destination = asRecord(spec.destination);
   if (destination !== undefined) {
     const server = nonEmpty(destination.server);
