@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { hasChromium, launchBrowser } from '../support/browser.ts';
 import { format, percentile, printTable, seconds, type BenchOptions, type BenchResult } from './report.ts';
+import { seedStatuses } from './seed-statuses.ts';
 
 const APPS = 10_000;
 const CLUSTERS = 100;
@@ -37,15 +38,7 @@ async function seed(t: TestHub): Promise<void> {
      FROM generate_series(0, $1 - 1) i`,
     [APPS, CLUSTERS],
   );
-  await pool.query(
-    `INSERT INTO application_status (app_name, seq, status)
-     SELECT a.name, 1, jsonb_build_object(
-       'sync', jsonb_build_object('status', (ARRAY['Synced','Synced','OutOfSync'])[n % 3 + 1], 'revision', a.revision),
-       'health', jsonb_build_object('status', (ARRAY['Healthy','Healthy','Healthy','Progressing','Degraded'])[n % 5 + 1]),
-       'resources', (SELECT jsonb_agg(jsonb_build_object('group', 'apps', 'version', 'v1', 'kind', 'Deployment', 'namespace', 'ns-' || (n % 20), 'name', a.name || '-' || r, 'status', 'Synced', 'health', jsonb_build_object('status', 'Healthy'))) FROM generate_series(1, 5) r),
-       'reconciledAt', now()::text)
-     FROM (SELECT name, revision, row_number() OVER (ORDER BY name) AS n FROM applications) a`,
-  );
+  await seedStatuses(pool);
   // The seed is no change a stream must carry: the feed starts empty.
   await pool.query('TRUNCATE change_feed');
   await pool.query('ANALYZE');
