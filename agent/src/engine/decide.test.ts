@@ -21,6 +21,7 @@ function show(d: Decision): string {
     case 'start': return `start ${d.start.id} ${d.start.kind} ${d.start.bundle} by ${d.start.initiatedBy} (${d.start.reason})${d.start.prune ? ' prune' : ''}${d.start.dryRun ? ' dry-run' : ''}${d.start.resources ? ` ${d.start.resources.length} resource(s)` : ''}`;
     case 'terminate': return `terminate ${d.runId}${d.then ? ` then ${show(d.then)}` : ''}`;
     case 'wait-retry': return `wait until ${new Date(d.untilMs).toISOString()}`;
+    case 'hold': return `hold: ${d.reason}`;
     default: return d.kind;
   }
 }
@@ -59,6 +60,13 @@ describe('decide', () => {
     ['a retry not due yet waits', { run: running({ retryAt: '2026-12-01T10:00:05.000Z' }) }, 'wait until 2026-12-01T10:00:05.000Z'],
     ['a retry that is due runs', { run: running({ retryAt: '2026-12-01T09:59:59.000Z' }) }, 'retry'],
     ['terminate a run in progress', { run: running(), operation: op({ id: 'op-2', kind: 'terminate' }) }, 'terminate op-1'],
+    // sync windows over a run in progress (syncOverrun is decided in shared runMayContinue)
+    ['a run the windows forbid now is held', { run: running(), runAllowed: { allowed: false, reason: 'Sync operation blocked by sync window: deny window 0 is active' } }, 'hold: Sync operation blocked by sync window: deny window 0 is active'],
+    ['a run the windows allow goes on', { run: running(), runAllowed: { allowed: true } }, 'continue'],
+    ['a due retry the windows forbid is held', { run: running({ retryAt: '2026-12-01T09:59:59.000Z' }), runAllowed: { allowed: false, reason: 'no allow window is active' } }, 'hold: no allow window is active'],
+    ['a retry not due yet waits, windows or not', { run: running({ retryAt: '2026-12-01T10:00:05.000Z' }), runAllowed: { allowed: false, reason: 'x' } }, 'wait until 2026-12-01T10:00:05.000Z'],
+    ['a held run can still be terminated', { run: running(), runAllowed: { allowed: false, reason: 'x' }, operation: op({ id: 'op-2', kind: 'terminate' }) }, 'terminate op-1'],
+    ['a user operation supersedes a held automated run', { run: running({ id: 'auto-1', initiatedBy: 'automated' }), runAllowed: { allowed: false, reason: 'x' }, operation: op({ id: 'op-2' }) }, 'terminate auto-1 then start op-2 sync sha256:new by alice (operation)'],
     ['terminate with nothing running', { operation: op({ id: 'op-2', kind: 'terminate' }) }, 'idle: nothing to terminate'],
     ['a user operation supersedes an automated run', { run: running({ id: 'auto-1', initiatedBy: 'automated' }), operation: op({ id: 'op-2' }) }, 'terminate auto-1 then start op-2 sync sha256:new by alice (operation)'],
     ['a second user operation waits for the first', { run: running(), operation: op({ id: 'op-2' }) }, 'continue'],

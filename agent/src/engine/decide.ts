@@ -1,7 +1,8 @@
 // What a reconcile pass does for one application (pure: no await, no store, no logger). It takes
 // the assignment, what the comparison found, the operation run in progress (as stored), the
 // operations already finished, and the clock, and answers one decision:
-// - continue the run in progress (a later wave, a hook, a retry when its time has come);
+// - continue the run in progress (a later wave, a hook, a retry when its time has come), or hold it
+//   while the project's sync windows forbid its next step (Argo CD: unless syncOverrun);
 // - wait for a retry's time;
 // - terminate the run (app terminate-op);
 // - start a run: a pending operation from the hub (sync or rollback, once by id), or an automated
@@ -36,6 +37,8 @@ export interface DecideInput {
   selfHealAllowed?: boolean;
   /** Automated syncs are allowed now (no deny sync window in force). */
   automatedAllowed?: boolean;
+  /** The run in progress may take its next step now under the sync windows (syncOverrun considered), or why not. */
+  runAllowed?: { allowed: boolean; reason?: string };
   now: number;
 }
 
@@ -43,6 +46,7 @@ export interface DecideInput {
 export type Decision =
   | { kind: 'idle'; reason: string; condition?: { type: 'SyncError'; message: string } }
   | { kind: 'continue' }
+  | { kind: 'hold'; reason: string }
   | { kind: 'wait-retry'; untilMs: number }
   | { kind: 'retry' }
   | { kind: 'terminate'; runId: string; then?: Decision }
@@ -77,9 +81,10 @@ export function decide(input: DecideInput): Decision {
     }
     if (run.retryAt !== undefined) {
       const at = Date.parse(run.retryAt);
-      return at > input.now ? { kind: 'wait-retry', untilMs: at } : { kind: 'retry' };
+      if (at > input.now) return { kind: 'wait-retry', untilMs: at };
     }
-    return { kind: 'continue' };
+    if (input.runAllowed?.allowed === false) return { kind: 'hold', reason: input.runAllowed.reason ?? 'Sync operation blocked by sync window' };
+    return run.retryAt !== undefined ? { kind: 'retry' } : { kind: 'continue' };
   }
   if (pendingOp) {
     const start = fromOperation(pendingOp, input);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Assignment } from '@flotilla/shared';
 import type { KubeObject } from './objects.ts';
-import { automatedSyncAllowed, projectProblem } from './project-guard.ts';
+import { automatedSyncAllowed, projectProblem, runAllowed } from './project-guard.ts';
 
 const assignment = (projectLimits?: Assignment['projectLimits']): Assignment => ({
   app: 'web', project: 'team-a', generation: 1, namespace: 'team-a', bundle: 'sha256:b', revision: 'c1',
@@ -41,4 +41,26 @@ describe('automatedSyncAllowed', () => {
     ['a deny window that allows manual syncs still holds automated ones', { ...limits, syncWindows: [{ kind: 'deny', schedule: '0 10 * * *', duration: '1h', namespaces: ['*'], manualSync: true }] }, false],
   ];
   for (const [name, l, allowed] of rows) it(name, () => assert.equal(automatedSyncAllowed(assignment(l), now).allowed, allowed));
+});
+
+describe('runAllowed (a run in progress under the windows the assignment carries)', () => {
+  const now = new Date('2026-12-01T10:30:00Z');
+  const deny = (extra: object = {}) => ({ kind: 'deny' as const, schedule: '0 10 * * *', duration: '1h', clusters: ['edge-a'], ...extra });
+  // name | limits | initiated by | started | may go on | reason (part)
+  const rows: [string, Assignment['projectLimits'] | undefined, string, string, boolean, RegExp | undefined][] = [
+    ['no limits', undefined, 'automated', '2026-12-01T09:50:00Z', true, undefined],
+    ['a deny window began mid-run', { ...limits, syncWindows: [deny()] }, 'automated', '2026-12-01T09:50:00Z', false, /^Sync operation blocked by sync window: deny window 0 .* is active \(syncOverrun is not set\)$/],
+    ['a deny window began mid-run, with syncOverrun', { ...limits, syncWindows: [deny({ syncOverrun: true })] }, 'automated', '2026-12-01T09:50:00Z', true, undefined],
+    ['a user sync under a deny window with manualSync', { ...limits, syncWindows: [deny({ manualSync: true })] }, 'alice', '2026-12-01T10:20:00Z', true, undefined],
+    ['an automated run under that window is held', { ...limits, syncWindows: [deny({ manualSync: true })] }, 'automated', '2026-12-01T09:50:00Z', false, /blocked by sync window/],
+    ['a window on the server URL of the cluster', { ...limits, syncWindows: [deny({ clusters: ['https://a.example'] })] }, 'automated', '2026-12-01T09:50:00Z', false, /blocked/],
+    ['a window of another cluster', { ...limits, syncWindows: [deny({ clusters: ['edge-b'] })] }, 'automated', '2026-12-01T09:50:00Z', true, undefined],
+  ];
+  for (const [name, l, initiatedBy, startedAt, allowed, reason] of rows) {
+    it(name, () => {
+      const decision = runAllowed(assignment(l), { initiatedBy, startedAt }, now);
+      assert.equal(decision.allowed, allowed, decision.reason);
+      if (reason) assert.match(decision.reason ?? '', reason);
+    });
+  }
 });

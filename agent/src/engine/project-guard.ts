@@ -1,9 +1,10 @@
 // The project's limits as the agent holds them (defence in depth, pure): the hub checks every
 // application and render against its AppProject, and the assignment carries the project's rules
 // and sync windows, so the agent refuses a bundle that breaks them (a wrong hub path, or an
-// assignment written past the hub) and holds automated syncs while a deny window is in force.
+// assignment written past the hub), holds automated syncs while a deny window is in force, and
+// holds a running sync between its steps while the windows forbid it (unless syncOverrun).
 // Loaded only for assignments that carry projectLimits.
-import { activeWindows, bundleViolations, syncAllowed, type Assignment } from '@flotilla/shared';
+import { activeWindows, bundleViolations, runMayContinue, syncAllowed, type Assignment, type WindowTarget } from '@flotilla/shared';
 import { parseApiVersion, type KubeObject } from './objects.ts';
 
 /** Why the prepared resources may not be applied under the assignment's project, or undefined. */
@@ -22,7 +23,19 @@ export function projectProblem(a: Assignment, resources: readonly KubeObject[]):
 export function automatedSyncAllowed(a: Assignment, now: Date): { allowed: boolean; reason?: string } {
   const limits = a.projectLimits;
   if (!limits?.syncWindows?.length) return { allowed: true };
-  const clusters = [limits.cluster?.name, limits.cluster?.server].filter((c): c is string => !!c);
-  const decision = syncAllowed(activeWindows({ spec: { syncWindows: limits.syncWindows } }, { name: a.app, namespace: a.namespace, clusters }, now), { manual: false });
+  const decision = syncAllowed(activeWindows({ spec: { syncWindows: limits.syncWindows } }, windowTarget(a), now), { manual: false });
   return decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
+}
+
+/** Whether a run in progress (started at `startedAt`, by a user or automated) may take its next step now, and why not. */
+export function runAllowed(a: Assignment, run: { initiatedBy: string; startedAt: string }, now: Date): { allowed: boolean; reason?: string } {
+  const limits = a.projectLimits;
+  if (!limits?.syncWindows?.length) return { allowed: true };
+  const decision = runMayContinue({ spec: { syncWindows: limits.syncWindows } }, windowTarget(a), now, { manual: run.initiatedBy !== 'automated', startedAt: new Date(run.startedAt) });
+  return decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
+}
+
+function windowTarget(a: Assignment): WindowTarget {
+  const limits = a.projectLimits;
+  return { name: a.app, namespace: a.namespace, clusters: [limits?.cluster?.name, limits?.cluster?.server].filter((c): c is string => !!c) };
 }

@@ -72,6 +72,8 @@ interface Seen {
 
 /** How long a waiting run is left before it is looked at again, whatever the watch says. */
 const WAITING_RECHECK_MS = 2000;
+/** How often a run held by a sync window looks at the windows again. */
+const WINDOW_RECHECK_MS = 5000;
 
 /** Reconciles applications one call at a time (the queue guarantees one call per app at once). */
 export class Reconciler {
@@ -137,6 +139,7 @@ export class Reconciler {
     const heal = this.fights.revertWindow(a.app, seen.compared);
     const automated = automation(a);
     const run = this.deps.state.run(a.app);
+    const runWindow = run?.phase === 'Running' ? guard?.runAllowed(a, run, new Date(this.deps.clock.now())) : undefined;
     const decision = decide({
       bundle: a.bundle,
       revision: a.revision,
@@ -150,6 +153,7 @@ export class Reconciler {
       ...(this.lastFailed.has(a.app) ? { lastFailed: this.lastFailed.get(a.app)! } : {}),
       selfHealAllowed: heal.allowed,
       automatedAllowed: window?.allowed ?? true,
+      ...(runWindow ? { runAllowed: runWindow } : {}),
       now: this.deps.clock.now(),
     });
     // A fighting field is reverted again once the tracker allows it: look again then.
@@ -218,6 +222,10 @@ export class Reconciler {
       case 'wait-retry':
         this.deps.requeue(a.app, Math.max(0, decision.untilMs - this.deps.clock.now()));
         return this.report(a, seen, [], run);
+      case 'hold':
+        // Argo CD's "Sync operation blocked by sync window": the run stays Running, its next step waits for the windows.
+        this.deps.requeue(a.app, WINDOW_RECHECK_MS);
+        return this.report(a, seen, [], { ...run!, message: decision.reason });
       case 'terminate':
         await this.finishRun(a, target, seen, terminate(run!, this.iso()), { retry: false });
         if (decision.then) await this.act(a, target, await this.observe(a, target), decision.then);

@@ -18,8 +18,8 @@ describe('AppProject fields: accepted or refused, with the field named', () => {
     ['permitOnlyProjectScopedClusters false', { permitOnlyProjectScopedClusters: false }, undefined],
     ['a window that evaluates', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], timeZone: 'Europe/Berlin' }] }, undefined],
     ['a window minute out of range', { syncWindows: [{ kind: 'deny', schedule: '99 22 * * *', duration: '1h', applications: ['*'] }] }, ['spec.syncWindows[0]', 'does not parse']],
-    ['a window with syncOverrun true (what Flotilla does)', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], syncOverrun: true }] }, undefined],
-    ['a window with syncOverrun false, which Flotilla cannot honour', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], syncOverrun: false }] }, ['spec.syncWindows[0].syncOverrun', 'runs to its end']],
+    ['a window with syncOverrun true', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], syncOverrun: true }] }, undefined],
+    ['a window with syncOverrun false (a running sync is held)', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], syncOverrun: false }] }, undefined],
     ['a window in an unknown time zone', { syncWindows: [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], timeZone: 'Atlantis/Capital' }] }, ['spec.syncWindows[0]', 'Atlantis/Capital']],
   ];
   for (const [name, spec, expected] of rows) {

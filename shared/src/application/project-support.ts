@@ -26,8 +26,6 @@ export function unsupportedProjectFields(project: Record<string, unknown>): Fiel
   }
   asArray(spec.syncWindows).forEach((item, index) => {
     const window = asRecord(item);
-    // A running sync always runs to its end (docs/projects.md): an explicit false cannot be honoured.
-    if (window?.syncOverrun === false) errors.push({ path: `spec.syncWindows[${index}].syncOverrun`, message: 'false is not supported: a sync already running when a window closes runs to its end in Flotilla; remove syncOverrun or set it to true' });
     if (window === undefined || typeof window.schedule !== 'string' || typeof window.duration !== 'string') return;
     const problem = windowProblem(window as unknown as SyncWindow);
     if (problem !== undefined) errors.push({ path: `spec.syncWindows[${index}]`, message: problem });

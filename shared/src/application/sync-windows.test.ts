@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SyncWindow } from './project-schema.ts';
-import { activeWindows, isWindowActive, parseGoDuration, syncAllowed, windowMatches, windowProblem, type WindowTarget } from './sync-windows.ts';
+import { activeWindows, isWindowActive, parseGoDuration, runMayContinue, syncAllowed, windowMatches, windowProblem, type WindowTarget } from './sync-windows.ts';
 
 const w = (kind: 'allow' | 'deny', schedule: string, duration: string, extra: Partial<SyncWindow> = {}): SyncWindow => ({ kind, schedule, duration, applications: ['*'], ...extra });
 
@@ -96,7 +96,9 @@ describe('syncAllowed (activeWindows at a fixed clock)', () => {
     ['active allow', [allowNow, allowLater], false, true, 0, 'allow window 0'],
     ['only inactive allows, automated', [allowLater], false, false, 0, 'no allow window is active'],
     ['only inactive allows, manual without manualSync', [allowLater], true, false, 0, 'no allow window is active'],
-    ['inactive allow with manualSync, manual', [allowLater, allowLaterManual], true, true, 1, 'allows manual syncs'],
+    // Argo CD's manualEnabled: every inactive allow window must have manualSync.
+    ['inactive allows, one without manualSync, manual', [allowLater, allowLaterManual], true, false, 0, 'no allow window is active'],
+    ['inactive allows, all with manualSync, manual', [allowLaterManual, w('allow', '0 5 * * *', '1h', { manualSync: true })], true, true, 0, 'allows manual syncs'],
     ['inactive allow with manualSync, automated', [allowLaterManual], false, false, 0, 'no allow window is active'],
     ['inactive deny only', [w('deny', '0 3 * * *', '1h')], false, true, undefined, 'no sync window applies'],
     ['a broken allow window closes', [w('allow', '99 * * * *', '1h', { manualSync: true })], true, false, 0, 'allow window 0 (schedule "99 * * * *", duration 1h, UTC) blocks syncs until it is fixed: schedule'],
@@ -106,6 +108,35 @@ describe('syncAllowed (activeWindows at a fixed clock)', () => {
       const decision = syncAllowed(activeWindows({ spec: { syncWindows: windows } }, app, now), { manual });
       assert.equal(decision.allowed, allowed, decision.reason);
       assert.equal(decision.window?.index, index);
+      assert.ok(decision.reason.includes(fragment), decision.reason);
+    });
+  }
+});
+
+describe('runMayContinue (a running sync, windows at a fixed clock)', () => {
+  const app: WindowTarget = { name: 'web', namespace: 'team-a', clusters: ['edge'] };
+  const now = new Date('2026-12-01T22:30:00Z');
+  const deny = (extra: Partial<SyncWindow> = {}) => w('deny', '0 22 * * *', '1h', extra);
+  const allowEnded = (extra: Partial<SyncWindow> = {}) => w('allow', '0 21 * * *', '1h', extra); // 21:00 to 22:00
+  // windows | manual | started (ISO) | may continue | reason fragment
+  const rows: [string, SyncWindow[], boolean, string, boolean, string][] = [
+    ['no windows', [], false, '2026-12-01T22:20:00Z', true, 'no sync window applies'],
+    ['a deny window began after the start, no syncOverrun', [deny()], false, '2026-12-01T21:50:00Z', false, 'Sync operation blocked by sync window: deny window 0 (schedule "0 22 * * *", duration 1h, UTC) is active (syncOverrun is not set)'],
+    ['a deny window began after the start, syncOverrun false', [deny({ syncOverrun: false })], false, '2026-12-01T21:50:00Z', false, 'syncOverrun is not set'],
+    ['a deny window began after the start, syncOverrun', [deny({ syncOverrun: true })], false, '2026-12-01T21:50:00Z', true, 'syncOverrun lets the sync started at 2026-12-01T21:50:00.000Z run on'],
+    ['the deny window was active at the start too', [deny({ syncOverrun: true })], false, '2026-12-01T22:10:00Z', false, 'allowed when it started'],
+    ['two active deny windows, one without syncOverrun', [deny({ syncOverrun: true }), w('deny', '0 22 * * *', '2h')], false, '2026-12-01T21:50:00Z', false, 'syncOverrun is not set'],
+    ['a manual sync under a deny window with manualSync', [deny({ manualSync: true })], true, '2026-12-01T22:10:00Z', true, 'allows manual syncs'],
+    ['its allow window ended, no syncOverrun', [allowEnded()], false, '2026-12-01T21:30:00Z', false, 'no allow window is active: syncs wait for allow window 0'],
+    ['its allow window ended, syncOverrun', [allowEnded({ syncOverrun: true })], false, '2026-12-01T21:30:00Z', true, 'syncOverrun lets'],
+    ['started before its allow window opened', [allowEnded({ syncOverrun: true })], false, '2026-12-01T20:30:00Z', false, 'allowed when it started'],
+    ['two allow windows ended, one without syncOverrun', [allowEnded({ syncOverrun: true }), w('allow', '0 20 * * *', '3h')], false, '2026-12-01T21:30:00Z', true, 'allow window 1'],
+    ['two allow windows inactive, one without syncOverrun', [allowEnded({ syncOverrun: true }), w('allow', '0 3 * * *', '1h')], false, '2026-12-01T21:30:00Z', false, 'syncOverrun is not set'],
+  ];
+  for (const [name, windows, manual, startedAt, allowed, fragment] of rows) {
+    it(`${name}: ${allowed ? 'runs on' : 'held'}`, () => {
+      const decision = runMayContinue({ spec: { syncWindows: windows } }, app, now, { manual, startedAt: new Date(startedAt) });
+      assert.equal(decision.allowed, allowed, decision.reason);
       assert.ok(decision.reason.includes(fragment), decision.reason);
     });
   }

@@ -4,8 +4,10 @@
 // match (any of them; all of the lists given with andOperator). An active deny window blocks
 // syncs (a manual one passes when every active deny window has manualSync); otherwise an active
 // allow window permits; otherwise, when the app has allow windows and none is active, syncs wait
-// (a manual one passes when one of them has manualSync). A window whose schedule or time zone
-// does not parse counts as an active deny window: closed, not open. Pure; the clock is a parameter.
+// (a manual one passes when every one of them has manualSync). A window whose schedule or time zone
+// does not parse counts as an active deny window: closed, not open. A sync already running is held
+// between its steps while the windows forbid it, unless syncOverrun lets it run on (runMayContinue).
+// Pure; the clock is a parameter.
 import { Cron } from 'croner';
 import type { SyncWindow } from './project-schema.ts';
 import { globMatch } from './glob-match.ts';
@@ -120,10 +122,33 @@ export function syncAllowed(windows: WindowsInForce, options: { manual: boolean 
   const allow = windows.active.find((w) => w.window.kind === 'allow');
   if (allow) return { allowed: true, window: allow, reason: `${describeWindow(allow)} is active` };
   if (windows.inactiveAllows.length > 0) {
-    const manual = windows.inactiveAllows.find((w) => w.window.manualSync);
-    if (options.manual && manual) return { allowed: true, window: manual, reason: `${describeWindow(manual)} is not active but allows manual syncs` };
+    // As Argo CD (manualEnabled): a manual sync passes only when every inactive allow window has manualSync.
     const first = windows.inactiveAllows[0]!;
+    if (options.manual && windows.inactiveAllows.every((w) => w.window.manualSync)) return { allowed: true, window: first, reason: `${describeWindow(first)} is not active but allows manual syncs` };
     return { allowed: false, window: first, reason: `no allow window is active: syncs wait for ${describeWindow(first)}` };
   }
   return { allowed: true, reason: 'no sync window applies' };
+}
+
+/**
+ * Whether a sync that started at `startedAt` may take its next step at `now` (Argo CD's CanSync
+ * with the operation's start time). As syncAllowed, except that a sync the windows allowed when it
+ * started runs on into an active deny window when every active deny window has `syncOverrun`, and
+ * past the end of its allow window when every inactive allow window has `syncOverrun`. Otherwise a
+ * running sync is held until the windows allow it again.
+ */
+export function runMayContinue(project: { spec: { syncWindows?: SyncWindow[] } }, app: WindowTarget, now: Date, options: { manual: boolean; startedAt: Date }): SyncDecision {
+  const windows = activeWindows(project, app, now);
+  const decision = syncAllowed(windows, options);
+  if (decision.allowed) return decision;
+  const denies = windows.active.filter((w) => effectiveKind(w.window) === 'deny');
+  const overrun = denies.length > 0
+    ? denies.every((w) => w.window.syncOverrun === true && w.window.kind === 'deny' && windowProblem(w.window) === undefined)
+    : windows.inactiveAllows.length > 0 && windows.inactiveAllows.every((w) => w.window.syncOverrun === true);
+  const held = { ...decision, reason: `Sync operation blocked by sync window: ${decision.reason}${overrun ? '' : ' (syncOverrun is not set)'}` };
+  if (!overrun) return held;
+  if (!syncAllowed(activeWindows(project, app, options.startedAt), options).allowed) {
+    return { ...decision, reason: `Sync operation blocked by sync window: ${decision.reason} (syncOverrun lets on only a sync the windows allowed when it started)` };
+  }
+  return { allowed: true, window: decision.window!, reason: `${decision.reason}, but syncOverrun lets the sync started at ${options.startedAt.toISOString()} run on` };
 }

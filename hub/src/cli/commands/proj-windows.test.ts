@@ -16,5 +16,11 @@ describe('proj windows list', () => {
     assert.match(table[1]!, /^0\s+Active\s+deny\s+0 22 \* \* \*\s+1h\s+-\s+team-a\s+-\s+Disabled\s+UTC$/);
     assert.match(table[2]!, /^1\s+Inactive\s+allow\s+0 3 \* \* \*\s+2h\s+\*-prod\s+-\s+-\s+Enabled\s+Europe\/Berlin$/);
   });
+  it('shows syncOverrun in the wide table', () => {
+    const rows = windowRows([{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', applications: ['*'], syncOverrun: true }], new Date('2026-12-01T10:00:00Z'));
+    const table = renderList(rows, windowColumns, 'wide').split('\n');
+    assert.match(table[0]!, /USEANDOPERATOR\s+SYNCOVERRUN\s+DESCRIPTION$/);
+    assert.match(table[1]!, /Disabled\s+Enabled\s*$/);
+  });
   it('has no rows without windows', () => assert.deepEqual(windowRows(undefined, new Date()), []));
 });

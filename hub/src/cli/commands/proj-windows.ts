@@ -29,6 +29,7 @@ export const windowColumns: Column<WindowRow>[] = [
   { header: 'manualsync', value: (r) => (r.window.manualSync ? 'Enabled' : 'Disabled') },
   { header: 'timezone', value: (r) => r.window.timeZone || 'UTC' },
   { header: 'useandoperator', value: (r) => (r.window.andOperator ? 'Enabled' : 'Disabled'), wide: true },
+  { header: 'syncoverrun', value: (r) => (r.window.syncOverrun ? 'Enabled' : 'Disabled'), wide: true },
   { header: 'description', value: (r) => r.window.description ?? '', wide: true },
 ];
 
