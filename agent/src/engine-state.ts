@@ -11,6 +11,7 @@ import type { DesiredSource, EngineState } from './engine/ports.ts';
 export function desiredSourceOf(store: StateStore, bundles: BundleCache): DesiredSource {
   return {
     assignment: (app) => store.current.assignments[app],
+    apps: () => Object.keys(store.current.assignments),
     bundle: (key) => bundles.get(key),
   };
 }

@@ -57,7 +57,7 @@ describe('application deletion with PostDelete hooks, through the engine ports',
   });
   const deletionOf = (state: MemoryState, heard: Heard, requeued: number[] = []) => new AppDeletion({
     kube, state, clock: { now: () => Date.now() }, log: pino({ level: 'silent' }),
-    desired: { assignment: () => undefined, bundle: async (key) => bundles.get(key)! },
+    desired: { assignment: () => undefined, apps: () => [], bundle: async (key) => bundles.get(key)! },
     sink: { reportStatus: (app, status) => heard.statuses.push({ app, status }), reportEvent: (event) => heard.events.push(event) },
     watch: async () => undefined,
     requeue: (_app, afterMs) => requeued.push(afterMs),

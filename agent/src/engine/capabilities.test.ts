@@ -34,8 +34,9 @@ describe('servedFromAggregated', () => {
   it('reads groups, versions and kinds of an APIGroupDiscoveryList (core group unnamed)', () => {
     const core = { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', items: [{ metadata: {}, versions: [{ version: 'v1', resources: [resource('Pod')] }] }] };
     const groups = { kind: 'APIGroupDiscoveryList', items: [{ metadata: { name: 'apps' }, versions: [{ version: 'v1', resources: [resource('Deployment'), { resource: 'odd' }] }, { version: 'v1beta1' }] }] };
-    assert.deepEqual(servedFromAggregated(core), [gv('v1', ['Pod', LW])]);
-    assert.deepEqual(servedFromAggregated(groups), [gv('apps/v1', ['Deployment', LW]), gv('apps/v1beta1')]);
+    const scoped = (served: ServedGroupVersion) => ({ ...served, resources: served.resources.map((r) => ({ ...r, resource: `${r.kind.toLowerCase()}s`, namespaced: true })) });
+    assert.deepEqual(servedFromAggregated(core), [scoped(gv('v1', ['Pod', LW]))]);
+    assert.deepEqual(servedFromAggregated(groups), [scoped(gv('apps/v1', ['Deployment', LW])), gv('apps/v1beta1')]);
   });
   it('answers undefined for the older documents', () => {
     assert.equal(servedFromAggregated({ kind: 'APIVersions', versions: ['v1'] }), undefined);

@@ -10,7 +10,8 @@ import { MAX_API_VERSIONS, type Capabilities } from '@flotilla/shared';
 /** One served group version (`v1`, `apps/v1`) and its resources' kinds and verbs. */
 export interface ServedGroupVersion {
   groupVersion: string;
-  resources: { kind: string; verbs: string[] }[];
+  /** Each kind with its verbs, and (when discovery said) its plural resource name and whether it is namespaced. */
+  resources: { kind: string; verbs: string[]; resource?: string; namespaced?: boolean }[];
 }
 
 /** Longest entry the hello schema accepts. */
@@ -35,6 +36,7 @@ export function apiVersionsOf(served: ServedGroupVersion[], max = MAX_API_VERSIO
 
 interface AggregatedResource {
   resource?: string;
+  scope?: string;
   responseKind?: { kind?: string };
   verbs?: string[];
 }
@@ -58,7 +60,7 @@ export function servedFromAggregated(doc: unknown): ServedGroupVersion[] | undef
       if (!version.version) continue;
       const resources = (version.resources ?? [])
         .filter((r) => r.responseKind?.kind)
-        .map((r) => ({ kind: r.responseKind!.kind!, verbs: r.verbs ?? [] }));
+        .map((r) => ({ kind: r.responseKind!.kind!, verbs: r.verbs ?? [], ...(r.resource ? { resource: r.resource } : {}), ...(r.scope ? { namespaced: r.scope === 'Namespaced' } : {}) }));
       served.push({ groupVersion: name ? `${name}/${version.version}` : version.version, resources });
     }
   }

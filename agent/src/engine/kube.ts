@@ -103,7 +103,7 @@ export class Kube {
       }
       for (const groupVersion of groupVersionsFromLegacy(root)) {
         const kinds = await this.loadDiscovery(groupVersion).catch(() => undefined);
-        if (kinds) served.push({ groupVersion, resources: [...kinds].map(([kind, info]) => ({ kind, verbs: info.verbs })) });
+        if (kinds) served.push({ groupVersion, resources: [...kinds].map(([kind, info]) => ({ kind, verbs: info.verbs, resource: info.name, namespaced: info.namespaced })) });
       }
     }
     return served;
@@ -228,11 +228,11 @@ export class Kube {
     return list.items.map((item) => ({ ...item, apiVersion, kind }));
   }
 
-  /** A whole collection at `path` (query: extra parameters), read `pageSize` items at a time; its resourceVersion is the one to watch from. */
-  listAll(path: string, query: string, what: string): Promise<FullList<KubeObject>> {
+  /** A whole collection at `path` (query: extra parameters; accept: e.g. metadata only), read `pageSize` items at a time; its resourceVersion is the one to watch from. */
+  listAll(path: string, query: string, what: string, accept?: string): Promise<FullList<KubeObject>> {
     const page = (token: string | undefined) => {
       const params = [query, `limit=${this.pageSize}`, token ? `continue=${encodeURIComponent(token)}` : ''].filter(Boolean).join('&');
-      return this.raw<ListPage<KubeObject>>('GET', `${path}?${params}`, undefined, { what });
+      return this.raw<ListPage<KubeObject>>('GET', `${path}?${params}`, undefined, { what, ...(accept ? { accept } : {}) });
     };
     return collectPages(page, isGone);
   }

@@ -10,6 +10,8 @@ import type { DeletionRun } from './post-delete.ts';
 export interface DesiredSource {
   /** The stored assignment of an application (the hub may be away). */
   assignment(app: string): Assignment | undefined;
+  /** The applications assigned to this cluster. */
+  apps(): string[];
   /** A bundle's manifests (cached, else downloaded and verified). */
   bundle(key: string): Promise<{ manifests: object[] }>;
 }

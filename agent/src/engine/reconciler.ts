@@ -12,7 +12,7 @@
 // An application being deleted goes through app-deletion.ts instead: its resources, then its
 // PostDelete hooks, then the hub is told.
 import type { Logger } from 'pino';
-import type { AppStatus, Assignment } from '@flotilla/shared';
+import type { AppStatus, Assignment, ResourceStatus } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
 import type { LiveCache } from './comparer.ts';
 import { Comparer } from './comparer.ts';
@@ -72,6 +72,8 @@ interface Seen {
 
 /** How long a waiting run is left before it is looked at again, whatever the watch says. */
 const WAITING_RECHECK_MS = 2000;
+/** Orphaned resources reported per application at most (the condition counts them all). */
+const MAX_ORPHANS = 500;
 /** How often a run held by a sync window looks at the windows again. */
 const WINDOW_RECHECK_MS = 5000;
 
@@ -92,6 +94,8 @@ export class Reconciler {
   private readonly deletion: AppDeletion;
   private readonly deps: ReconcilerDeps;
   private readonly log: Logger;
+  /** Orphaned resources monitoring, loaded for the first project that asks for it (orphan-scan.ts). */
+  private orphanWatch?: Promise<import('./orphan-scan.ts').OrphanWatch>;
 
   constructor(deps: ReconcilerDeps) {
     this.deps = deps;
@@ -362,6 +366,7 @@ export class Reconciler {
     const operationState: AppStatus['operationState'] | undefined = run
       ? { id: run.id, phase: run.phase === 'Terminating' ? 'Terminating' : run.phase, message: run.message, startedAt: run.startedAt, ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}), result: changeSetOf(run) }
       : this.lastOutcomes.get(a.app) ?? (last ? { id: last.id, phase: last.phase, message: last.message, startedAt: last.startedAt, finishedAt: last.finishedAt } : undefined);
+    const orphans = await this.orphansOf(a);
     await this.reporter.report(a.app, (children) => buildStatus({
       compared: seen?.compared ?? [],
       requiresPruning: seen?.extraneous ?? [],
@@ -369,10 +374,23 @@ export class Reconciler {
       revision: a.revision,
       ...(a.revisions ? { revisions: a.revisions } : {}),
       bundle: a.bundle,
-      conditions: [...conditions, ...sharedResourceWarnings(seen?.compared ?? [], a.app), ...this.fights.conditions(a.app)],
+      conditions: [...conditions, ...sharedResourceWarnings(seen?.compared ?? [], a.app), ...this.fights.conditions(a.app), ...(orphans?.condition ? [orphans.condition] : [])],
       ...(operationState ? { operationState } : {}),
+      ...(orphans ? { orphanedResources: orphans.nodes } : {}),
       now: this.iso(),
     }), seen?.compared ?? []);
+  }
+
+  /** The orphaned resources of the app's namespace (at most MAX_ORPHANS) and their condition, when its project monitors them. */
+  private async orphansOf(a: Assignment): Promise<{ nodes: ResourceStatus[]; condition?: { type: string; message: string } } | undefined> {
+    const settings = a.projectLimits?.orphanedResources;
+    if (!settings) return undefined;
+    this.orphanWatch ??= import('./orphan-scan.ts').then((m) => new m.OrphanWatch({ ...this.deps, log: this.log }));
+    const { orphanCondition } = await import('./orphans.ts');
+    const found = (await this.orphanWatch).orphansOf(a, this.prepared.get(a.app)?.resources ?? []);
+    if (!found) return undefined;
+    const condition = orphanCondition(found, settings.warn);
+    return { nodes: found.slice(0, MAX_ORPHANS), ...(condition ? { condition } : {}) };
   }
 
   private async forget(app: string): Promise<void> {

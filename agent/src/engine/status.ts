@@ -24,6 +24,8 @@ export interface StatusInput {
   bundle: string | null;
   conditions: { type: string; message: string }[];
   operationState?: AppStatus['operationState'];
+  /** Orphaned resources of the destination namespace, when the project monitors them. */
+  orphanedResources?: ResourceStatus[];
   now: string;
 }
 
@@ -54,6 +56,7 @@ export function buildStatus(input: StatusInput): AppStatus {
     resources: [...resources, ...input.children.map(({ uid: _uid, ...child }) => child)],
     ...(input.operationState ? { operationState: input.operationState } : {}),
     ...(input.conditions.length ? { conditions: input.conditions } : {}),
+    ...(input.orphanedResources?.length ? { orphanedResources: input.orphanedResources } : {}),
     reconciledAt: input.now,
   };
 }

@@ -9,7 +9,7 @@ import { globMatch, isDenyPattern, matchesAny } from './glob-match.ts';
 /** The project rules the permits read (a subset of an AppProject spec; what the assignment carries). */
 export type ProjectRules = Pick<AppProjectSpec,
   'sourceRepos' | 'sourceNamespaces' | 'destinations' | 'clusterResourceWhitelist' | 'clusterResourceBlacklist'
-  | 'namespaceResourceWhitelist' | 'namespaceResourceBlacklist' | 'syncWindows'>;
+  | 'namespaceResourceWhitelist' | 'namespaceResourceBlacklist' | 'syncWindows' | 'orphanedResources'>;
 
 /** A project: its name and rules. */
 export interface ProjectLike {
@@ -31,9 +31,9 @@ export interface Violation {
   message: string;
 }
 
-/** The project fields the limits keep (the rest of a spec is not enforcement). */
+/** The project fields the limits keep (the rest of a spec is not enforcement, or not the agent's). */
 const RULE_KEYS = ['sourceRepos', 'sourceNamespaces', 'destinations', 'clusterResourceWhitelist', 'clusterResourceBlacklist',
-  'namespaceResourceWhitelist', 'namespaceResourceBlacklist', 'syncWindows'] as const;
+  'namespaceResourceWhitelist', 'namespaceResourceBlacklist', 'syncWindows', 'orphanedResources'] as const;
 
 /** A project spec cut down to its rules (what travels to the agent as `projectLimits`). */
 export function projectRulesOf(spec: Record<string, unknown>): ProjectRules {

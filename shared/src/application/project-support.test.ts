@@ -8,8 +8,8 @@ describe('AppProject fields: accepted or refused, with the field named', () => {
   const rows: [string, Record<string, unknown>, [string, string] | undefined][] = [
     ['the enforced rules', { sourceRepos: ['*'], destinations: [{ name: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] }, undefined],
     ['roles with jwtTokens (kept; tokens live in the store)', { roles: [{ name: 'ci', jwtTokens: [{ iat: 1 }] }] }, undefined],
-    ['orphanedResources', { orphanedResources: { warn: true } }, ['spec.orphanedResources', 'is not supported: agents do not report resources outside']],
-    ['orphanedResources with warn false', { orphanedResources: { warn: false } }, ['spec.orphanedResources', 'remove orphanedResources']],
+    ['orphanedResources (agents report them)', { orphanedResources: { warn: true, ignore: [{ kind: 'ConfigMap', name: 'cache-*' }] } }, undefined],
+    ['orphanedResources with warn false (reported, no condition)', { orphanedResources: { warn: false } }, undefined],
     ['signatureKeys', { signatureKeys: [{ keyID: 'ABC' }] }, ['spec.signatureKeys', 'does not verify commit signatures']],
     ['signatureKeys empty', { signatureKeys: [] }, undefined],
     ['sourceIntegrity', { sourceIntegrity: { git: { policies: [] } } }, ['spec.sourceIntegrity', 'not supported']],

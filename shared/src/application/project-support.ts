@@ -9,7 +9,6 @@ import { windowProblem } from './sync-windows.ts';
 
 /** The fields refused, with the reason each gives. */
 const UNSUPPORTED: [string, (value: unknown) => boolean, string][] = [
-  ['orphanedResources', () => true, 'is not supported: agents do not report resources outside the applications they manage; remove orphanedResources'],
   ['signatureKeys', (v) => asArray(v).length > 0, 'is not supported: the hub does not verify commit signatures; remove signatureKeys'],
   ['sourceIntegrity', () => true, 'is not supported: the hub does not verify commit signatures; remove sourceIntegrity'],
   ['destinationServiceAccounts', (v) => asArray(v).length > 0, 'is not supported: agents apply with their own service account, not an impersonated one; remove destinationServiceAccounts'],

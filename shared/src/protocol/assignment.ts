@@ -40,7 +40,8 @@ const ResourceEntries = Type.Array(Type.Object({ group: Type.String(), kind: Typ
 /**
  * The application's AppProject rules, as the hub enforced them (shared/src/application/
  * project-permits.ts, sync-windows.ts): the agent checks a bundle against them before it applies
- * (defence in depth) and holds automated syncs while a window says so. Field names and meaning
+ * (defence in depth), holds syncs while a window says so, and watches for orphaned resources when
+ * the project asks. Field names and meaning
  * are the AppProject spec's.
  */
 export const ProjectLimitsSchema = Type.Object({
@@ -66,6 +67,15 @@ export const ProjectLimitsSchema = Type.Object({
     description: Type.Optional(Type.String()),
     syncOverrun: Type.Optional(Type.Boolean()),
   }))),
+  /**
+   * Orphaned resources monitoring: the agent reports the top-level objects of the destination
+   * namespace no application manages (agent/src/engine/orphans.ts), with an
+   * OrphanedResourceWarning condition when `warn`; `ignore` entries are left out.
+   */
+  orphanedResources: Type.Optional(Type.Object({
+    warn: Type.Optional(Type.Boolean()),
+    ignore: Type.Optional(Type.Array(Type.Object({ group: Type.Optional(Type.String()), kind: Type.Optional(Type.String()), name: Type.Optional(Type.String()) }))),
+  })),
 });
 
 /** One application as its cluster's agent must reconcile it. */

@@ -41,6 +41,11 @@ export const AppStatusSchema = Type.Object({
     result: Type.Optional(Type.Unknown()),
   })),
   conditions: Type.Optional(Type.Array(Type.Object({ type: Type.String(), message: Type.String() }))),
+  /**
+   * Orphaned resources monitoring (the project's `orphanedResources`): objects of the destination
+   * namespace no application manages, with what they own; Argo CD's resource tree `orphanedNodes`.
+   */
+  orphanedResources: Type.Optional(Type.Array(ResourceStatusSchema, { maxItems: 1000 })),
   reconciledAt: Type.String(),
   /** The agent removed everything the deletion asked for; the hub may forget the application. */
   deleted: Type.Optional(Type.Boolean()),

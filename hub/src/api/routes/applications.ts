@@ -227,11 +227,12 @@ export const applicationRoutes = (ctx: HubContext): FastifyPluginAsync => async 
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name/resource-tree', {
     config: { rbac: { resource: 'applications', action: 'get' } },
-    schema: { summary: "The application's live resources and their parents, as its agent reported them", tags: ['applications'], params: NameParams, response: errorResponses },
+    schema: { summary: "The application's live resources and their parents, as its agent reported them, and the orphaned resources of its namespace when its project monitors them (Argo CD's orphanedNodes)", tags: ['applications'], params: NameParams, response: errorResponses },
   }, async (request) => {
     const current = await getApplication(ctx.pool, request.params.name);
     if (!current) throw notFound('application', request.params.name);
-    return { nodes: (current.status?.status as { resources?: unknown[] } | undefined)?.resources ?? [] };
+    const reported = current.status?.status as { resources?: unknown[]; orphanedResources?: unknown[] } | undefined;
+    return { nodes: reported?.resources ?? [], orphanedNodes: reported?.orphanedResources ?? [] };
   });
 
   app.get<{ Params: Static<typeof NameParams> }>('/:name/events', {

@@ -9,6 +9,7 @@ import { clientOf, collect, confirm, formatOf, outputOption, parseBoolean, parse
 import { renderList, renderObject, shortRevision } from '../output.ts';
 import { listAll } from '../list-pages.ts';
 import { registerAppHistory } from './app-history.ts';
+import { registerAppResources } from './app-resources.ts';
 import { registerAppOperations, waitForOperation } from './app-operation.ts';
 import { registerAppState } from './app-state.ts';
 import { parseRetryLimit, syncRetryOf, type SyncRetryFlags } from './sync-retry-flags.ts';
@@ -156,6 +157,7 @@ export function registerApp(program: Command): void {
 
   registerAppState(app);
   registerAppHistory(app);
+  registerAppResources(app);
   registerAppOperations(app);
 
   app
