@@ -75,6 +75,10 @@ describe('web UI in Chromium', { skip }, () => {
     await syncAndWait('v2');
     // The drift the UI must show: an edit by hand, reported OutOfSync (no self-heal on web).
     f.kubectl(0, 'patch', 'configmap/web-config', '-n', 'web', '--type=merge', '-p', '{"data":{"value":"hand-edited"}}');
+    // An object made by hand in web's namespace, which the project's orphanedResources monitoring reports.
+    f.kubectl(0, 'create', 'configmap', 'stray', '-n', 'web', '--from-literal=by=hand');
+    const spec = (await f.hub.api('GET', '/api/v1/projects/default')).body.spec;
+    assert.equal((await f.hub.api('PUT', '/api/v1/projects/default', { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'default' }, spec: { ...spec, orphanedResources: { warn: true } } })).status, 200);
     await eventually('web OutOfSync after the edit', async () => (await f.app('web')).status.sync.status === 'OutOfSync', 30_000);
     assert.equal((await f.hub.api('POST', '/api/v1/repositories', { url: f.repoURL })).status, 201);
     // A read-only account.
@@ -112,6 +116,9 @@ describe('web UI in Chromium', { skip }, () => {
     await syncStatus().getByText('OutOfSync').waitFor();
     const tree = page.getByRole('tree', { name: 'Resources' });
     await tree.getByRole('treeitem', { name: 'Deployment web' }).waitFor();
+    // The hand-made ConfigMap of its namespace, under Orphaned resources (not in the tree).
+    await page.getByRole('table', { name: 'Orphaned resources' }).getByRole('cell', { name: 'stray', exact: true }).waitFor({ timeout: 60_000 });
+    assert.equal(await tree.getByRole('treeitem', { name: 'ConfigMap stray' }).count(), 0);
     await tree.getByRole('treeitem', { name: 'ConfigMap web-config' }).click();
     const panel = page.getByRole('region', { name: 'Resource ConfigMap web-config' });
     await panel.getByRole('tab', { name: 'Diff' }).click();

@@ -1,6 +1,7 @@
 // One application: its sync and health, Sync / Refresh / Hard refresh / Delete (disabled with the
 // reason when the role does not allow them), the resource tree and the selected resource's panel
-// (both in the URL: ?resource=&tab=), conditions, the operation with per-wave progress; live.
+// (both in the URL: ?resource=&tab=), conditions, the operation with per-wave progress, and the
+// orphaned resources of its namespace when its project monitors them; live.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { navigate } from '../navigation.ts';
@@ -30,6 +31,7 @@ export function ApplicationPage({ name, query }: { name: string; query: string }
   const tab: Tab = TABS.some(([v]) => v === tabParam) ? (tabParam as Tab) : 'live';
   const [app, setApp] = useState<Application | undefined>(undefined);
   const [nodes, setNodes] = useState<ResourceNode[]>([]);
+  const [orphans, setOrphans] = useState<ResourceNode[]>([]);
   const [events, setEvents] = useState<AppEvent[]>([]);
   const [error, setError] = useState<unknown>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -39,8 +41,9 @@ export function ApplicationPage({ name, query }: { name: string; query: string }
   const base = `/api/v1/applications/${encodeURIComponent(name)}`;
 
   const loadTree = async () => {
-    const [tree, evs] = await Promise.all([api<{ nodes: ResourceNode[] }>('GET', `${base}/resource-tree`), api<{ items: AppEvent[] }>('GET', `${base}/events`).catch(() => ({ items: [] as AppEvent[] }))]);
+    const [tree, evs] = await Promise.all([api<{ nodes: ResourceNode[]; orphanedNodes?: ResourceNode[] }>('GET', `${base}/resource-tree`), api<{ items: AppEvent[] }>('GET', `${base}/events`).catch(() => ({ items: [] as AppEvent[] }))]);
     setNodes(tree.nodes);
+    setOrphans(tree.orphanedNodes ?? []);
     setEvents(evs.items);
   };
   const load = async () => {
@@ -55,6 +58,7 @@ export function ApplicationPage({ name, query }: { name: string; query: string }
   useEffect(() => {
     setApp(undefined);
     setNodes([]);
+    setOrphans([]);
     void load();
     return () => clearTimeout(treeTimer.current);
   }, [name]);
@@ -143,6 +147,16 @@ export function ApplicationPage({ name, query }: { name: string; query: string }
         </section>
         {selected && <ResourcePanel app={name} node={selected} tab={tab} events={events} onTab={(t) => setUrl(selected.key, t)} onClose={() => setUrl(undefined)} />}
       </div>
+      {orphans.length > 0 && (
+        <section class="box" aria-label="Orphaned resources list">
+          <h2>Orphaned resources</h2>
+          <p class="muted">In the namespace, managed by no application (the project's orphanedResources); only reported, never changed.</p>
+          <table aria-label="Orphaned resources" class="grid">
+            <thead><tr><th>Kind</th><th>Namespace</th><th>Name</th><th>Owned by</th></tr></thead>
+            <tbody>{orphans.map((o) => <tr key={`${o.group}/${o.kind}/${o.namespace ?? ''}/${o.name}`}><td>{o.group ? `${o.kind}.${o.group}` : o.kind}</td><td>{o.namespace ?? ''}</td><td class="mono">{o.name}</td><td>{o.parentRefs?.[0] ? `${o.parentRefs[0].kind} ${o.parentRefs[0].name}` : ''}</td></tr>)}</tbody>
+          </table>
+        </section>
+      )}
       {dialog === 'sync' && <SyncDialog app={name} resources={resources} onClose={() => setDialog(undefined)} onDone={() => { setDialog(undefined); void load(); }} />}
       {dialog === 'delete' && <DeleteDialog app={name} onClose={() => setDialog(undefined)} onDone={() => { setDialog(undefined); navigate('/applications'); }} />}
     </>
