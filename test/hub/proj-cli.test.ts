@@ -60,9 +60,9 @@ describe('flotilla proj', () => {
   it('replaces a project with set -f (and its alias edit -f), refusing what the hub refuses with the path', async () => {
     assert.equal(await ok('proj', 'set', '-f', file('p2.yaml', projectYaml().replace('Team A', 'Team A v2'))), 'project team-a updated\n');
     assert.match(await ok('proj', 'get', 'team-a'), /^Description:\s+Team A v2$/m);
-    const bad = await cli('proj', 'edit', '-f', file('p3.yaml', `${projectYaml()}  orphanedResources: { warn: true }\n`));
+    const bad = await cli('proj', 'edit', '-f', file('p3.yaml', `${projectYaml()}  signatureKeys: [{ keyID: 4AEE18F83AFDEB23 }]\n`));
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /spec\.orphanedResources: is not supported/);
+    assert.match(bad.stderr, /spec\.signatureKeys: is not supported/);
   });
 
   it('edit NAME opens $EDITOR on the project as YAML (0600) and saves it back; unchanged sends nothing; a refused edit keeps the file', async () => {
@@ -84,13 +84,13 @@ describe('flotilla proj', () => {
       process.env.EDITOR = editor('same.sh', '');
       assert.equal(await ok('proj', 'edit', 'team-a'), 'project team-a: no changes\n');
 
-      process.env.EDITOR = editor('bad.sh', 's/^spec:$/spec:\\n  orphanedResources: { warn: true }/');
+      process.env.EDITOR = editor('bad.sh', 's/^spec:$/spec:\\n  signatureKeys: [{ keyID: 4AEE18F83AFDEB23 }]/');
       const bad = await cli('proj', 'edit', 'team-a');
       assert.equal(bad.code, 1);
-      assert.match(bad.stderr, /spec\.orphanedResources: is not supported/);
+      assert.match(bad.stderr, /spec\.signatureKeys: is not supported/);
       const kept = readFileSync(join(dir, 'edited'), 'utf8').trim();
       assert.ok(bad.stderr.includes(`your edit is kept in ${kept}`), bad.stderr);
-      assert.match(readFileSync(kept, 'utf8'), /orphanedResources/);
+      assert.match(readFileSync(kept, 'utf8'), /signatureKeys/);
       rmSync(kept);
       assert.match(await ok('proj', 'get', 'team-a'), /^Description:\s+Team A edited$/m);
     } finally {

@@ -74,7 +74,7 @@ describe('projects API', () => {
   it('refuses invalid projects with the field path: Argo CD rules and fields Flotilla does not honour', async () => {
     const rows: [string, string, string][] = [
       ['bad policy subject', TEAM_A_YAML.replace('p, proj:team-a:deployer', 'p, proj:team-b:deployer'), 'spec.roles[0].policies[0]'],
-      ['orphanedResources', `${TEAM_A_YAML}  orphanedResources: { warn: true }\n`, 'spec.orphanedResources'],
+      ['signatureKeys', `${TEAM_A_YAML}  signatureKeys: [{ keyID: 4AEE18F83AFDEB23 }]\n`, 'spec.signatureKeys'],
       ['a window in no time zone', `${TEAM_A_YAML}  syncWindows:\n    - { kind: deny, schedule: '0 1 * * *', duration: 1h, applications: ['*'], timeZone: Nowhere/Town }\n`, 'spec.syncWindows[0]'],
       ['unknown field', TEAM_A_YAML.replace('  description: Team A', '  descripton: Team A'), 'spec.descripton'],
     ];
@@ -97,11 +97,12 @@ describe('projects API', () => {
     assert.deepEqual(first.projectLimits.namespaceResourceBlacklist, [{ group: '', kind: 'ResourceQuota' }]);
     assert.equal(first.projectLimits.roles, undefined, 'roles are not limits');
     assert.deepEqual(first.projectLimits.cluster, { name: 'edge', server: '' }, 'the cluster as the hub matched it');
-    const windowed = `${TEAM_A_YAML}  syncWindows:\n    - { kind: deny, schedule: '0 22 * * *', duration: 1h, namespaces: [team-a] }\n`;
+    const windowed = `${TEAM_A_YAML}  syncWindows:\n    - { kind: deny, schedule: '0 22 * * *', duration: 1h, namespaces: [team-a], syncOverrun: false }\n  orphanedResources: { warn: true, ignore: [{ kind: ConfigMap, name: 'cache-*' }] }\n`;
     const res = await t.api('PUT', '/api/v1/projects/team-a', windowed, { contentType: 'application/yaml' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const next = await lastAssignment('web');
-    assert.deepEqual(next.projectLimits.syncWindows, [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', namespaces: ['team-a'] }]);
+    assert.deepEqual(next.projectLimits.syncWindows, [{ kind: 'deny', schedule: '0 22 * * *', duration: '1h', namespaces: ['team-a'], syncOverrun: false }]);
+    assert.deepEqual(next.projectLimits.orphanedResources, { warn: true, ignore: [{ kind: 'ConfigMap', name: 'cache-*' }] }, 'the agent monitors orphans as the project says');
   });
 
   it('refuses to delete a project applications use, naming them; deletes it once they are gone', async () => {
