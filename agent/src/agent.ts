@@ -12,6 +12,7 @@ import { CapabilitiesCache } from './engine/capabilities.ts';
 import { FIELD_MANAGER } from './engine/objects.ts';
 import { AppQueue } from './engine/queue.ts';
 import { Reconciler } from './engine/reconciler.ts';
+import { RequeueTimers } from './runtime/requeue-timers.ts';
 import { desiredSourceOf, engineStateOf } from './engine-state.ts';
 import { Watcher } from './watch/watcher.ts';
 import { EventForwarder } from './watch/events.ts';
@@ -68,14 +69,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   const first = await capabilities.get();
   if (first.error) log.warn({ err: first.error.message }, 'the cluster API is not reachable yet');
-  const timers = new Set<NodeJS.Timeout>();
-  const requeue = (app: string, afterMs: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      queue.add(app);
-    }, afterMs);
-    timers.add(t);
-  };
+  // One pending requeue per application, the earliest (runtime/requeue-timers.ts).
+  const timers = new RequeueTimers((app) => queue.add(app));
+  const requeue = (app: string, afterMs: number) => timers.requeue(app, afterMs);
   // Bundles no assignment names any more are dropped a while after assignments change (bursts coalesce).
   let bundleGc: NodeJS.Timeout | undefined;
   const collectBundles = () => {
@@ -140,7 +136,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       clearInterval(resync);
       clearInterval(capabilitiesTimer);
       clearTimeout(bundleGc);
-      for (const t of timers) clearTimeout(t);
+      timers.clear();
       link.stop();
       await queue.stop();
       await watcher.stop();
