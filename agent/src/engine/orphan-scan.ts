@@ -1,16 +1,19 @@
 // Orphaned resources monitoring, the I/O half (orphans.ts decides). Loaded on the first assignment
 // whose project sets `orphanedResources`, so an agent without one pays nothing. Each destination
 // namespace such an application asked about is scanned when first asked and then every
-// SCAN_INTERVAL_MS: one metadata-only list (PartialObjectMetadataList) per namespaced kind worth
-// scanning, a few at a time; a kind the agent may not list is left out. A reconcile reads the last
-// scan and never waits for a new one; a scan that finds a different set of objects requeues the
-// applications monitoring that namespace. A namespace nobody asked about for IDLE_MS is dropped.
+// SCAN_INTERVAL_MS, one namespace at a time: one metadata-only list (PartialObjectMetadataList) per
+// namespaced kind worth scanning, a few at once. A kind the agent may not list (403, 404, 405) is
+// left out; any other failure fails the scan, and the last good one stands (a flaky API server
+// never makes orphans vanish and come back). A reconcile reads the last scan and never waits for a
+// new one; after a scan, only the applications whose orphans changed are requeued. A namespace
+// nobody asked about for IDLE_MS is dropped. Applications without a namespace have no orphans.
 import type { Logger } from 'pino';
 import type { Assignment, ResourceStatus } from '@flotilla/shared';
 import { groupKindRefusal } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
 import type { Clock, DesiredSource, EngineState } from './ports.ts';
-import { parseTrackingId, refKey, refOf, TRACKING_ANNOTATION, TRACKING_LABEL, trackingLabelValue, type KubeObject } from './objects.ts';
+import { KubeError } from './kube-errors.ts';
+import { parseApiVersion, parseTrackingId, refKey, refOf, TRACKING_ANNOTATION, TRACKING_LABEL, trackingLabelValue, type KubeObject } from './objects.ts';
 import { findOrphans, scanKinds, type ScanKind, type ScannedObject } from './orphans.ts';
 
 const SCAN_INTERVAL_MS = 30_000;
@@ -35,19 +38,26 @@ interface Scan {
   askedAt: number;
   running: boolean;
   objects?: ScannedObject[];
-  signature?: string;
+}
+
+/** What an application was last answered: its own desired objects (never orphans) and its orphans' signature. */
+interface Answered {
+  desired: ReadonlySet<string>;
+  signature: string;
 }
 
 /** Scans destination namespaces and answers each application's orphaned resources. */
 export class OrphanWatch {
   private readonly scans = new Map<string, Scan>();
+  private readonly answered = new Map<string, Answered>();
   private kinds?: { at: number; list: ScanKind[] };
   private readonly deps: OrphanWatchDeps;
   private readonly timer: NodeJS.Timeout;
+  private ticking = false;
 
   constructor(deps: OrphanWatchDeps) {
     this.deps = deps;
-    this.timer = setInterval(() => this.tick(), SCAN_INTERVAL_MS);
+    this.timer = setInterval(() => void this.tick(), SCAN_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -56,12 +66,18 @@ export class OrphanWatch {
    * the first scan ends); `desired`: the application's own desired objects, which are never orphans.
    */
   orphansOf(a: Assignment, desired: readonly KubeObject[]): ResourceStatus[] | undefined {
-    const settings = a.projectLimits?.orphanedResources;
-    if (!settings) return undefined;
+    if (!a.projectLimits?.orphanedResources || a.namespace === '') return undefined;
     const objects = this.objects(a.namespace);
     if (!objects) return undefined;
+    const own = new Set(desired.map((o) => refKey(refOf(o))));
+    const found = this.find(a, objects, own);
+    this.answered.set(a.app, { desired: own, signature: signatureOf(found) });
+    return found;
+  }
+
+  private find(a: Assignment, objects: readonly ScannedObject[], own: ReadonlySet<string>): ResourceStatus[] {
     const apps = this.deps.desired.apps();
-    const managed = new Set<string>(desired.map((o) => refKey(refOf(o))));
+    const managed = new Set<string>(own);
     for (const app of apps) for (const ref of this.deps.state.inventory(app)) if (ref.namespace === a.namespace) managed.add(refKey(ref));
     const limits = a.projectLimits!;
     return findOrphans({
@@ -70,7 +86,7 @@ export class OrphanWatch {
       managed,
       apps: new Set(apps),
       appLabels: new Set(apps.map(trackingLabelValue)),
-      ignore: settings.ignore ?? [],
+      ignore: limits.orphanedResources?.ignore ?? [],
       permitted: (group, kind, name) => groupKindRefusal(limits, group, kind, true, name) === undefined,
     });
   }
@@ -87,11 +103,19 @@ export class OrphanWatch {
     return scan.objects;
   }
 
-  private tick(): void {
-    const now = this.deps.clock.now();
-    for (const [namespace, scan] of this.scans) {
-      if (now - scan.askedAt >= IDLE_MS) this.scans.delete(namespace);
-      else if (!scan.running) void this.scan(namespace, scan);
+  /** Scans the namespaces due, one after another (a burst of lists never starves the syncs). */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      for (const [namespace, scan] of [...this.scans]) {
+        const now = this.deps.clock.now();
+        if (now - scan.askedAt >= IDLE_MS) this.scans.delete(namespace);
+        else if (!scan.running && now - scan.at >= SCAN_INTERVAL_MS - 1000) await this.scan(namespace, scan);
+      }
+      for (const app of this.answered.keys()) if (!this.deps.desired.assignment(app)?.projectLimits?.orphanedResources) this.answered.delete(app);
+    } finally {
+      this.ticking = false;
     }
   }
 
@@ -105,11 +129,8 @@ export class OrphanWatch {
         while (next < kinds.length) found.push(...await this.list(kinds[next++]!, namespace));
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-      const signature = found.map((o) => `${o.uid}:${o.owners.join(',')}:${o.trackedBy ?? ''}:${o.trackingLabel ?? ''}`).sort().join('|');
-      const changed = signature !== scan.signature;
-      scan.objects = found;
-      scan.signature = signature;
-      if (changed) this.requeueNamespace(namespace);
+      scan.objects = found.sort((x, y) => x.uid.localeCompare(y.uid));
+      this.requeueChanged(namespace, scan.objects);
     } catch (error) {
       this.deps.log.warn({ namespace, err: error }, 'orphaned resources: scan failed; trying again later');
     } finally {
@@ -126,13 +147,16 @@ export class OrphanWatch {
 
   private async list(kind: ScanKind, namespace: string): Promise<ScannedObject[]> {
     const base = kind.apiVersion.includes('/') ? `/apis/${kind.apiVersion}` : `/api/${kind.apiVersion}`;
+    const { group } = parseApiVersion(kind.apiVersion);
     try {
       const list = await this.deps.kube.listAll(`${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`, '', `list ${kind.kind} for orphaned resources`, METADATA_ONLY);
       return list.items.map((item) => {
         const meta = item.metadata as KubeObject['metadata'] & { uid?: string; ownerReferences?: { uid: string }[] };
         const tracked = meta.annotations?.[TRACKING_ANNOTATION];
         const label = meta.labels?.[TRACKING_LABEL];
-        const trackedBy = tracked ? parseTrackingId(tracked)?.app : undefined;
+        // A tracking id counts only when it names this very object (a copied manifest carries another's; Argo CD's isTrackedBy).
+        const id = tracked ? parseTrackingId(tracked) : undefined;
+        const trackedBy = id && id.group === group && id.kind === kind.kind && id.namespace === namespace && id.name === meta.name ? id.app : undefined;
         return {
           apiVersion: kind.apiVersion, kind: kind.kind, name: meta.name, uid: meta.uid ?? `${kind.kind}/${meta.name}`,
           owners: (meta.ownerReferences ?? []).map((o) => o.uid),
@@ -141,16 +165,24 @@ export class OrphanWatch {
         };
       });
     } catch (error) {
-      // Forbidden, gone or not listable after all: that kind is left out of this scan.
+      // Forbidden, gone or not listable after all: that kind is left out. Anything else fails the scan.
+      if (!(error instanceof KubeError) || ![403, 404, 405].includes(error.status)) throw error;
       this.deps.log.debug({ namespace, kind: kind.kind, err: error }, 'orphaned resources: kind not listed');
       return [];
     }
   }
 
-  private requeueNamespace(namespace: string): void {
+  /** Requeues the applications monitoring the namespace whose orphans the new scan changes. */
+  private requeueChanged(namespace: string, objects: readonly ScannedObject[]): void {
     for (const app of this.deps.desired.apps()) {
       const a = this.deps.desired.assignment(app);
-      if (a?.namespace === namespace && a.projectLimits?.orphanedResources) this.deps.requeue(app, 0);
+      if (a?.namespace !== namespace || !a.projectLimits?.orphanedResources) continue;
+      const last = this.answered.get(app);
+      if (!last || signatureOf(this.find(a, objects, last.desired)) !== last.signature) this.deps.requeue(app, 0);
     }
   }
+}
+
+function signatureOf(orphans: readonly ResourceStatus[]): string {
+  return orphans.map((o) => `${o.group}/${o.kind}/${o.name}<${o.parentRefs?.[0]?.name ?? ''}`).join('|');
 }

@@ -39,7 +39,12 @@ describe('findOrphans', () => {
     ['owned objects are not top-level', { objects: [obj('Pod', 'p', { owners: ['ReplicaSet-rs'] })] }, []],
     ['an orphan with what it owns', {
       objects: [obj('Deployment', 'manual'), obj('ReplicaSet', 'manual-1', { owners: ['Deployment-manual'] }), obj('Pod', 'manual-1-a', { owners: ['ReplicaSet-manual-1'] }), obj('Pod', 'naked')],
-    }, ['Deployment/manual', 'ReplicaSet/manual-1 (Deployment/manual)', 'Pod/manual-1-a (ReplicaSet/manual-1)', 'Pod/naked']],
+    }, ['Pod/naked', 'Deployment/manual', 'ReplicaSet/manual-1 (Deployment/manual)', 'Pod/manual-1-a (ReplicaSet/manual-1)']],
+    ['what an orphan owns is left out when an app tracks it, or the project does not permit it', {
+      objects: [obj('Deployment', 'manual'), obj('ReplicaSet', 'adopted', { owners: ['Deployment-manual'], trackedBy: 'web' }), obj('Pod', 'adopted-a', { owners: ['ReplicaSet-adopted'] }), obj('Secret', 'owned', { owners: ['Deployment-manual'] })],
+      permitted: (_g, kind) => kind !== 'Secret',
+    }, ['Deployment/manual']],
+    ['sorted by group, kind and name (core group first)', { objects: [obj('Deployment', 'b'), obj('ConfigMap', 'z'), obj('ConfigMap', 'a')] }, ['ConfigMap/a', 'ConfigMap/z', 'Deployment/b']],
     ['ignore by kind and name glob', { objects: [obj('ConfigMap', 'cache-1'), stray], ignore: [{ kind: 'ConfigMap', name: 'cache-*' }] }, ['ConfigMap/stray']],
     ['ignore by kind only (any name)', { objects: [obj('ConfigMap', 'cache-1'), stray, obj('Secret', 's')], ignore: [{ kind: 'ConfigMap' }] }, ['Secret/s']],
     ['ignore needs the group to match: no group is the core group', { objects: [obj('Deployment', 'd'), stray], ignore: [{ kind: '*' }] }, ['Deployment/d']],

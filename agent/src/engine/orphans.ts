@@ -91,10 +91,19 @@ export interface OrphanInput {
   permitted(group: string, kind: string, name: string): boolean;
 }
 
-/** The application's orphaned resources and what they own, sorted by kind, then name. */
+const sortKey = (o: ScannedObject) => `${parseApiVersion(o.apiVersion).group}/${o.kind}/${o.name}`;
+const byRef = (a: ScannedObject, b: ScannedObject) => sortKey(a).localeCompare(sortKey(b));
+
+/** The application's orphaned resources and what they own: each orphan by group, kind and name, followed by what it owns. */
 export function findOrphans(input: OrphanInput): ResourceStatus[] {
   const byOwner = new Map<string, ScannedObject[]>();
-  for (const o of input.objects) for (const owner of o.owners) byOwner.set(owner, [...(byOwner.get(owner) ?? []), o]);
+  for (const o of input.objects) {
+    for (const owner of o.owners) {
+      const owned = byOwner.get(owner);
+      if (owned) owned.push(o);
+      else byOwner.set(owner, [o]);
+    }
+  }
   const node = (o: ScannedObject, parent?: ScannedObject): ResourceStatus => {
     const { group, version } = parseApiVersion(o.apiVersion);
     const parentRefs = parent ? [{ group: parseApiVersion(parent.apiVersion).group, kind: parent.kind, namespace: input.namespace, name: parent.name }] : undefined;
@@ -102,21 +111,26 @@ export function findOrphans(input: OrphanInput): ResourceStatus[] {
   };
   const out: ResourceStatus[] = [];
   const visited = new Set<string>();
-  const roots = input.objects.filter((o) => {
-    if (o.owners.length > 0) return false;
+  // An object an application on this cluster manages (or tracks), or one the project does not permit, is not shown, nor what it owns (Argo CD's IterateHierarchyV2 check).
+  const shown = (o: ScannedObject) => {
     const { group } = parseApiVersion(o.apiVersion);
     if (input.managed.has(refKey({ group, kind: o.kind, namespace: input.namespace, name: o.name }))) return false;
     if (o.trackedBy !== undefined && input.apps.has(o.trackedBy)) return false;
     if (o.trackingLabel !== undefined && input.appLabels.has(o.trackingLabel)) return false;
-    return !isKnownExclusion(group, o.kind, input.namespace, o.name) && !ignored(input.ignore, group, o.kind, o.name) && input.permitted(group, o.kind, o.name);
+    return input.permitted(group, o.kind, o.name);
+  };
+  const roots = input.objects.filter((o) => {
+    if (o.owners.length > 0 || !shown(o)) return false;
+    const { group } = parseApiVersion(o.apiVersion);
+    return !isKnownExclusion(group, o.kind, input.namespace, o.name) && !ignored(input.ignore, group, o.kind, o.name);
   });
   const walk = (o: ScannedObject, parent?: ScannedObject) => {
     if (visited.has(o.uid)) return;
     visited.add(o.uid);
     out.push(node(o, parent));
-    for (const child of byOwner.get(o.uid) ?? []) walk(child, o);
+    for (const child of [...(byOwner.get(o.uid) ?? [])].sort(byRef)) if (shown(child)) walk(child, o);
   };
-  for (const root of [...roots].sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`))) walk(root);
+  for (const root of [...roots].sort(byRef)) walk(root);
   return out;
 }
 

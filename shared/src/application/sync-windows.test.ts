@@ -130,7 +130,9 @@ describe('runMayContinue (a running sync, windows at a fixed clock)', () => {
     ['its allow window ended, no syncOverrun', [allowEnded()], false, '2026-12-01T21:30:00Z', false, 'no allow window is active: syncs wait for allow window 0'],
     ['its allow window ended, syncOverrun', [allowEnded({ syncOverrun: true })], false, '2026-12-01T21:30:00Z', true, 'syncOverrun lets'],
     ['started before its allow window opened', [allowEnded({ syncOverrun: true })], false, '2026-12-01T20:30:00Z', false, 'allowed when it started'],
-    ['two allow windows ended, one without syncOverrun', [allowEnded({ syncOverrun: true }), w('allow', '0 20 * * *', '3h')], false, '2026-12-01T21:30:00Z', true, 'allow window 1'],
+    ['another allow window is still active', [allowEnded({ syncOverrun: true }), w('allow', '0 20 * * *', '3h')], false, '2026-12-01T21:30:00Z', true, 'allow window 1'],
+    ['two allow windows ended, one without syncOverrun', [allowEnded({ syncOverrun: true }), w('allow', '0 20 * * *', '1h')], false, '2026-12-01T21:30:00Z', false, 'syncOverrun is not set'],
+    ['a deny window that does not parse, with syncOverrun', [w('deny', '99 22 * * *', '1h', { syncOverrun: true })], false, '2026-12-01T21:50:00Z', false, 'blocks syncs until it is fixed'],
     ['two allow windows inactive, one without syncOverrun', [allowEnded({ syncOverrun: true }), w('allow', '0 3 * * *', '1h')], false, '2026-12-01T21:30:00Z', false, 'syncOverrun is not set'],
   ];
   for (const [name, windows, manual, startedAt, allowed, fragment] of rows) {

@@ -142,11 +142,12 @@ export function runMayContinue(project: { spec: { syncWindows?: SyncWindow[] } }
   const decision = syncAllowed(windows, options);
   if (decision.allowed) return decision;
   const denies = windows.active.filter((w) => effectiveKind(w.window) === 'deny');
-  const overrun = denies.length > 0
-    ? denies.every((w) => w.window.syncOverrun === true && w.window.kind === 'deny' && windowProblem(w.window) === undefined)
-    : windows.inactiveAllows.length > 0 && windows.inactiveAllows.every((w) => w.window.syncOverrun === true);
-  const held = { ...decision, reason: `Sync operation blocked by sync window: ${decision.reason}${overrun ? '' : ' (syncOverrun is not set)'}` };
-  if (!overrun) return held;
+  // The windows that decide whether the sync may overrun: the active deny ones, else the allow ones that ended.
+  const deciding = denies.length > 0 ? denies : windows.inactiveAllows;
+  const overrunSet = deciding.length > 0 && deciding.every((w) => w.window.syncOverrun === true);
+  // A window that does not parse blocks syncs whatever it says (the reason names it).
+  const overrun = overrunSet && denies.every((w) => w.window.kind === 'deny' && windowProblem(w.window) === undefined);
+  if (!overrun) return { ...decision, reason: `Sync operation blocked by sync window: ${decision.reason}${overrunSet ? '' : ' (syncOverrun is not set)'}` };
   if (!syncAllowed(activeWindows(project, app, options.startedAt), options).allowed) {
     return { ...decision, reason: `Sync operation blocked by sync window: ${decision.reason} (syncOverrun lets on only a sync the windows allowed when it started)` };
   }
