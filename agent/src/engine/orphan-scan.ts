@@ -14,13 +14,15 @@ import type { Kube } from './kube.ts';
 import type { Clock, DesiredSource, EngineState } from './ports.ts';
 import { KubeError } from './kube-errors.ts';
 import { parseApiVersion, parseTrackingId, refKey, refOf, TRACKING_ANNOTATION, TRACKING_LABEL, trackingLabelValue, type KubeObject } from './objects.ts';
-import { findOrphans, scanKinds, type ScanKind, type ScannedObject } from './orphans.ts';
+import { findOrphans, orphanCondition, scanKinds, type ScanKind, type ScannedObject } from './orphans.ts';
 
 const SCAN_INTERVAL_MS = 30_000;
 const IDLE_MS = 10 * 60_000;
 /** Kinds are discovered again after this long (CRDs come and go). */
 const KINDS_TTL_MS = 5 * 60_000;
 const CONCURRENCY = 4;
+/** Orphaned resources reported per application at most (the condition counts them all). */
+const MAX_ORPHANS = 500;
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
 /** What the watch needs from the agent. */
@@ -59,6 +61,14 @@ export class OrphanWatch {
     this.deps = deps;
     this.timer = setInterval(() => void this.tick(), SCAN_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /** What the application's status carries: its orphans (at most MAX_ORPHANS) and, with `warn`, the condition counting them all. */
+  report(a: Assignment, desired: readonly KubeObject[]): { nodes: ResourceStatus[]; condition?: { type: string; message: string } } | undefined {
+    const found = this.orphansOf(a, desired);
+    if (!found) return undefined;
+    const condition = orphanCondition(found, a.projectLimits?.orphanedResources?.warn);
+    return { nodes: found.slice(0, MAX_ORPHANS), ...(condition ? { condition } : {}) };
   }
 
   /**

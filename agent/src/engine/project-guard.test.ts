@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Assignment } from '@flotilla/shared';
 import type { KubeObject } from './objects.ts';
-import { automatedSyncAllowed, projectProblem, runAllowed } from './project-guard.ts';
+import { automatedSyncAllowed, projectProblem, runAllowed, windowsNow } from './project-guard.ts';
 
 const assignment = (projectLimits?: Assignment['projectLimits']): Assignment => ({
   app: 'web', project: 'team-a', generation: 1, namespace: 'team-a', bundle: 'sha256:b', revision: 'c1',
@@ -63,4 +63,13 @@ describe('runAllowed (a run in progress under the windows the assignment carries
       if (reason) assert.match(decision.reason ?? '', reason);
     });
   }
+});
+
+describe('windowsNow (what decide reads)', () => {
+  const now = new Date('2026-12-01T10:30:00Z');
+  const held = { ...limits, syncWindows: [{ kind: 'deny' as const, schedule: '0 10 * * *', duration: '1h', namespaces: ['*'] }] };
+  const run = (phase: string) => ({ phase, initiatedBy: 'automated', startedAt: '2026-12-01T09:50:00Z' });
+  it('a run in progress is checked too', () => assert.deepEqual(windowsNow(assignment(held), run('Running'), now), { automatedAllowed: false, runAllowed: { allowed: false, reason: runAllowed(assignment(held), run('Running'), now).reason } }));
+  it('a finished run is not', () => assert.deepEqual(windowsNow(assignment(held), run('Succeeded'), now), { automatedAllowed: false }));
+  it('no run, no windows', () => assert.deepEqual(windowsNow(assignment(limits), undefined, now), { automatedAllowed: true }));
 });

@@ -35,6 +35,11 @@ export function runAllowed(a: Assignment, run: { initiatedBy: string; startedAt:
   return decision.allowed ? { allowed: true } : { allowed: false, reason: decision.reason };
 }
 
+/** What the sync windows allow now, as decide reads it: automated syncs, and the next step of a run in progress. */
+export function windowsNow(a: Assignment, run: { phase: string; initiatedBy: string; startedAt: string } | undefined, now: Date): { automatedAllowed: boolean; runAllowed?: { allowed: boolean; reason?: string } } {
+  return { automatedAllowed: automatedSyncAllowed(a, now).allowed, ...(run?.phase === 'Running' ? { runAllowed: runAllowed(a, run, now) } : {}) };
+}
+
 function windowTarget(a: Assignment): WindowTarget {
   const limits = a.projectLimits;
   return { name: a.app, namespace: a.namespace, clusters: [limits?.cluster?.name, limits?.cluster?.server].filter((c): c is string => !!c) };

@@ -12,7 +12,7 @@
 // An application being deleted goes through app-deletion.ts instead: its resources, then its
 // PostDelete hooks, then the hub is told.
 import type { Logger } from 'pino';
-import type { AppStatus, Assignment, ResourceStatus } from '@flotilla/shared';
+import type { AppStatus, Assignment } from '@flotilla/shared';
 import type { Kube } from './kube.ts';
 import type { LiveCache } from './comparer.ts';
 import { Comparer } from './comparer.ts';
@@ -21,7 +21,8 @@ import { prepareDesired, refKey, refOf, type KubeObject, type ObjectRef } from '
 import { ignoresExtraneous, type IgnoreRule } from './diff.ts';
 import { planSync } from './plan.ts';
 import { mergeSurvivors, toInventory } from './inventory.ts';
-import { COMPARE_OPTIONS_ANNOTATION, parseCompareOptions, parseSyncOptions } from './sync-options.ts';
+import { parseSyncOptions, unsupportedCompareOptions } from './sync-options.ts';
+import { automation, syncOptionsOf } from './sync-policy.ts';
 import { splitHooks, type HookObject } from './hooks.ts';
 import { decide, type Decision, type RunStart } from './decide.ts';
 import { changeSetOf, terminate, type OperationRun } from './operation.ts';
@@ -72,8 +73,6 @@ interface Seen {
 
 /** How long a waiting run is left before it is looked at again, whatever the watch says. */
 const WAITING_RECHECK_MS = 2000;
-/** Orphaned resources reported per application at most (the condition counts them all). */
-const MAX_ORPHANS = 500;
 /** How often a run held by a sync window looks at the windows again. */
 const WINDOW_RECHECK_MS = 5000;
 
@@ -138,12 +137,10 @@ export class Reconciler {
     const guard = a.projectLimits ? await import('./project-guard.ts') : undefined;
     const refused = guard?.projectProblem(a, [...target.resources, ...target.hooks.map((h) => h.object)]);
     if (refused) return this.report(a, undefined, [{ type: 'ComparisonError', message: refused }]);
-    const window = guard?.automatedSyncAllowed(a, new Date(this.deps.clock.now()));
     const seen = await this.observe(a, target);
     const heal = this.fights.revertWindow(a.app, seen.compared);
     const automated = automation(a);
     const run = this.deps.state.run(a.app);
-    const runWindow = run?.phase === 'Running' ? guard?.runAllowed(a, run, new Date(this.deps.clock.now())) : undefined;
     const decision = decide({
       bundle: a.bundle,
       revision: a.revision,
@@ -156,8 +153,7 @@ export class Reconciler {
       ...(this.lastSynced.has(a.app) ? { lastSynced: this.lastSynced.get(a.app)! } : {}),
       ...(this.lastFailed.has(a.app) ? { lastFailed: this.lastFailed.get(a.app)! } : {}),
       selfHealAllowed: heal.allowed,
-      automatedAllowed: window?.allowed ?? true,
-      ...(runWindow ? { runAllowed: runWindow } : {}),
+      ...guard?.windowsNow(a, run, new Date(this.deps.clock.now())),
       now: this.deps.clock.now(),
     });
     // A fighting field is reverted again once the tracker allows it: look again then.
@@ -189,12 +185,7 @@ export class Reconciler {
     const prepared = prepareDesired(manifests, a.app, a.namespace, (group, kind) => scopes.get(`${group}/${kind}`));
     // PostDelete hooks are not run by a sync (hook-phases.ts hookTasks): app-deletion.ts runs them.
     const split = splitHooks(prepared.objects);
-    // Flotilla always compares server-side (a dry-run apply, through admission webhooks): turning that off is refused.
-    const compareOff = split.resources.filter((o) => {
-      const options = parseCompareOptions(o.metadata.annotations?.[COMPARE_OPTIONS_ANNOTATION]).options;
-      return options.serverSideDiff === false || options.includeMutationWebhook === false;
-    }).map((o) => ({ ref: `${o.kind}/${o.metadata.name}`, message: `${COMPARE_OPTIONS_ANNOTATION}: ServerSideDiff=false and IncludeMutationWebhook=false are not supported: Flotilla always diffs with a server-side dry run through admission webhooks` }));
-    const errors = [...prepared.errors, ...split.errors, ...compareOff];
+    const errors = [...prepared.errors, ...split.errors, ...unsupportedCompareOptions(split.resources)];
     if (errors.length) return { problem: errors.map((e) => `${e.ref ? `${e.ref}: ` : ''}${e.message}`).join('; ') };
     const target = { bundle, namespace: a.namespace, resources: split.resources, hooks: split.hooks, complete };
     if (complete && bundle === a.bundle) this.prepared.set(a.app, target);
@@ -381,16 +372,11 @@ export class Reconciler {
     }), seen?.compared ?? []);
   }
 
-  /** The orphaned resources of the app's namespace (at most MAX_ORPHANS) and their condition, when its project monitors them. */
-  private async orphansOf(a: Assignment): Promise<{ nodes: ResourceStatus[]; condition?: { type: string; message: string } } | undefined> {
-    const settings = a.projectLimits?.orphanedResources;
-    if (!settings) return undefined;
+  /** The orphaned resources of the app's namespace and their condition, when its project monitors them (loaded then). */
+  private async orphansOf(a: Assignment) {
+    if (!a.projectLimits?.orphanedResources) return undefined;
     this.orphanWatch ??= import('./orphan-scan.ts').then((m) => new m.OrphanWatch({ ...this.deps, log: this.log }));
-    const { orphanCondition } = await import('./orphans.ts');
-    const found = (await this.orphanWatch).orphansOf(a, this.prepared.get(a.app)?.resources ?? []);
-    if (!found) return undefined;
-    const condition = orphanCondition(found, settings.warn);
-    return { nodes: found.slice(0, MAX_ORPHANS), ...(condition ? { condition } : {}) };
+    return (await this.orphanWatch).report(a, this.prepared.get(a.app)?.resources ?? []);
   }
 
   private async forget(app: string): Promise<void> {
@@ -410,15 +396,4 @@ export class Reconciler {
   private iso(): string {
     return new Date(this.deps.clock.now()).toISOString();
   }
-}
-
-/** The automated sync policy, if enabled (Argo CD: `automated: {}` enables; `enabled: false` disables). */
-export function automation(a: Assignment): { prune: boolean; selfHeal: boolean; allowEmpty: boolean } | undefined {
-  const automated = (a.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean } | null } | undefined)?.automated;
-  if (!automated || automated.enabled === false) return undefined;
-  return { prune: automated.prune ?? false, selfHeal: automated.selfHeal ?? false, allowEmpty: automated.allowEmpty ?? false };
-}
-
-function syncOptionsOf(a: Assignment): string[] {
-  return (a.syncPolicy as { syncOptions?: string[] } | undefined)?.syncOptions ?? [];
 }

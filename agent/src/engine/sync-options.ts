@@ -170,3 +170,14 @@ export function parseHook(obj: KubeObject): Parsed<HookSpec> {
   if (types.length > 0 && deletePolicies.length === 0) deletePolicies.push('BeforeHookCreation');
   return { ok: true, value: { types, deletePolicies } };
 }
+
+/**
+ * The resources whose compare-options turn off what Flotilla always does (it diffs with a
+ * server-side dry run, through admission webhooks): refused, each with its ref and why.
+ */
+export function unsupportedCompareOptions(resources: readonly KubeObject[]): { ref: string; message: string }[] {
+  return resources.filter((o) => {
+    const options = parseCompareOptions(o.metadata.annotations?.[COMPARE_OPTIONS_ANNOTATION]).options;
+    return options.serverSideDiff === false || options.includeMutationWebhook === false;
+  }).map((o) => ({ ref: `${o.kind}/${o.metadata.name}`, message: `${COMPARE_OPTIONS_ANNOTATION}: ServerSideDiff=false and IncludeMutationWebhook=false are not supported: Flotilla always diffs with a server-side dry run through admission webhooks` }));
+}
