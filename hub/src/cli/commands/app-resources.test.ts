@@ -8,7 +8,7 @@ describe('app resources', () => {
   const tree = {
     nodes: [
       { group: 'apps', kind: 'Deployment', namespace: 'team-a', name: 'web' },
-      { group: 'apps', kind: 'ReplicaSet', namespace: 'team-a', name: 'web-1', parentRefs: [{ kind: 'Deployment', name: 'web' }] },
+      { group: 'apps', kind: 'ReplicaSet', namespace: 'team-a', name: 'web-1', parentRefs: [{ group: 'apps', kind: 'Deployment', namespace: 'team-a', name: 'web' }] },
     ],
     orphanedNodes: [{ group: '', kind: 'ConfigMap', namespace: 'team-a', name: 'stray' }],
   };

@@ -5,18 +5,10 @@
 import type { Command } from 'commander';
 import { clientOf, outputOption, print, formatOf } from '../kit.ts';
 import { renderList, type Column } from '../output.ts';
-
-/** One node of the resource tree. */
-export interface TreeNode {
-  group: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  parentRefs?: unknown[];
-}
+import type { ResourceView } from './app-view.ts';
 
 /** A row of `app resources`. */
-export interface ResourceRow extends TreeNode {
+export interface ResourceRow extends ResourceView {
   orphaned: boolean;
 }
 
@@ -30,7 +22,7 @@ export const resourceColumns: Column<ResourceRow>[] = [
 ];
 
 /** The rows: the managed resources (not the objects below them), then the orphaned ones; only those with `orphanedOnly` (pure). */
-export function resourceRows(tree: { nodes: TreeNode[]; orphanedNodes?: TreeNode[] }, orphanedOnly: boolean): ResourceRow[] {
+export function resourceRows(tree: { nodes: ResourceView[]; orphanedNodes?: ResourceView[] }, orphanedOnly: boolean): ResourceRow[] {
   const managed = orphanedOnly ? [] : tree.nodes.filter((n) => !n.parentRefs?.length).map((n) => ({ ...n, orphaned: false }));
   return [...managed, ...(tree.orphanedNodes ?? []).map((n) => ({ ...n, orphaned: true }))];
 }
@@ -44,7 +36,7 @@ export function registerAppResources(app: Command): void {
     .option('--orphaned', 'only the orphaned resources')
     .addOption(outputOption())
     .action(async (name: string, opts: { orphaned?: boolean; output?: string }, cmd: Command) => {
-      const tree = await clientOf(cmd).get<{ nodes: TreeNode[]; orphanedNodes?: TreeNode[] }>(`/api/v1/applications/${encodeURIComponent(name)}/resource-tree`);
+      const tree = await clientOf(cmd).get<{ nodes: ResourceView[]; orphanedNodes?: ResourceView[] }>(`/api/v1/applications/${encodeURIComponent(name)}/resource-tree`);
       print(renderList(resourceRows(tree, opts.orphaned === true), resourceColumns, formatOf(opts)));
     });
 }

@@ -17,6 +17,8 @@ export interface ResourceView {
   health?: { status: string; message?: string };
   requiresPruning?: boolean;
   diff?: string;
+  /** The resource it belongs to, for the objects below a managed one (ReplicaSets, Pods) and below an orphan. */
+  parentRefs?: { group: string; kind: string; namespace?: string; name: string }[];
 }
 
 /** An application as the API answers it (the parts the CLI shows). */
