@@ -37,8 +37,14 @@ export function globParts(glob: string): { parts: GlobPart[]; unclosed: number }
   return { parts, unclosed: braces };
 }
 
-/** A glob as an anchored regular expression. */
-export function globToRegExp(glob: string): RegExp {
+/** How a regular expression dialect writes a glob's bracket sets and literal characters. */
+export interface GlobDialect {
+  set(part: Extract<GlobPart, { type: 'set' }>): string;
+  literal(char: string): string;
+}
+
+/** A glob as the source of an anchored regular expression in a dialect (the wildcards and alternatives are the same in all). */
+export function renderGlob(glob: string, dialect: GlobDialect): string {
   const { parts, unclosed } = globParts(glob);
   const out = parts.map((p) => {
     switch (p.type) {
@@ -47,11 +53,19 @@ export function globToRegExp(glob: string): RegExp {
       case 'open': return '(?:';
       case 'close': return ')';
       case 'or': return '|';
-      case 'set': return `[${p.negated ? '^' : ''}${p.chars.replace(/\\/g, '\\\\')}]`;
-      case 'literal': return p.char.replace(/[.+^$()|\\[\]]/g, '\\$&');
+      case 'set': return dialect.set(p);
+      case 'literal': return dialect.literal(p.char);
     }
   }).join('');
-  return new RegExp(`^${out}${')'.repeat(unclosed)}$`, 's');
+  return `^${out}${')'.repeat(unclosed)}$`;
+}
+
+/** A glob as an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  return new RegExp(renderGlob(glob, {
+    set: (p) => `[${p.negated ? '^' : ''}${p.chars.replace(/\\/g, '\\\\')}]`,
+    literal: (char) => char.replace(/[.+^$()|\\[\]]/g, '\\$&'),
+  }), 's');
 }
 
 /** A matcher for one match mode, caching each pattern's compiled form. */

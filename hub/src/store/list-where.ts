@@ -5,7 +5,7 @@
 // is widened instead (an allow to "any character", a deny left out), and the condition says it is
 // not `exact`: the API then filters each row with the enforcer as well and reports no counts.
 import type { Requirement } from '../api/list-selector.ts';
-import { globParts } from '../rbac/glob.ts';
+import { renderGlob } from '../rbac/glob.ts';
 
 /** Positional parameters of one query, shared by every condition added to it. */
 export class SqlParams {
@@ -41,25 +41,18 @@ export function containsPattern(text: string): string {
 
 /** A glob of rbac/glob.ts as a PostgreSQL (ARE) regular expression; `exact` false when it was widened. */
 export function globToPostgresRegex(glob: string): { regex: string; exact: boolean } {
-  const { parts, unclosed } = globParts(glob);
   let exact = true;
-  const out = parts.map((p) => {
-    switch (p.type) {
-      case 'any': return '.*';
-      case 'one': return '.';
-      case 'open': return '(?:';
-      case 'close': return ')';
-      case 'or': return '|';
-      case 'set':
-        // Letters, digits and - . _ / (and ^ first): the same set in JavaScript and PostgreSQL; any other set is widened to one character.
-        // `[^]` and a range running backwards (`z-a`) are errors in PostgreSQL: widened too.
-        if (p.chars !== '' && p.chars !== '^' && /^\^?[A-Za-z0-9._/-]*$/.test(p.chars) && !p.chars.startsWith('-') && !p.chars.endsWith('-') && rangesAscend(p.chars)) return `[${p.negated ? '^' : ''}${p.chars}]`;
-        exact = false;
-        return '.';
-      case 'literal': return /[A-Za-z0-9]/.test(p.char) || p.char.charCodeAt(0) > 127 ? p.char : `\\${p.char}`;
-    }
-  }).join('');
-  return { regex: `^${out}${')'.repeat(unclosed)}$`, exact };
+  const regex = renderGlob(glob, {
+    set: (p) => {
+      // Letters, digits and - . _ / (and ^ first): the same set in JavaScript and PostgreSQL; any other set is widened to one character.
+      // `[^]` and a range running backwards (`z-a`) are errors in PostgreSQL: widened too.
+      if (p.chars !== '' && p.chars !== '^' && /^\^?[A-Za-z0-9._/-]*$/.test(p.chars) && !p.chars.startsWith('-') && !p.chars.endsWith('-') && rangesAscend(p.chars)) return `[${p.negated ? '^' : ''}${p.chars}]`;
+      exact = false;
+      return '.';
+    },
+    literal: (char) => (/[A-Za-z0-9]/.test(char) || char.charCodeAt(0) > 127 ? char : `\\${char}`),
+  });
+  return { regex, exact };
 }
 
 /** Whether every `a-b` range of a bracket set runs upwards. */
