@@ -58,6 +58,11 @@ interface Transport {
 }
 
 /** Object-level access to one cluster. */
+/** Where a group version is served: `/api/v1` for the core group, `/apis/<group>/<version>` for the others. */
+export function apiPath(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
 export class Kube {
   readonly access: ClusterAccess;
   private pool: Transport | undefined;
@@ -129,7 +134,7 @@ export class Kube {
   }
 
   private async loadDiscovery(apiVersion: string): Promise<Map<string, ResourceInfo> | undefined> {
-    const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const path = apiPath(apiVersion);
     const list = await this.raw<{ resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] }>('GET', path, undefined, { what: `discover ${apiVersion}` }).catch((error: unknown) => {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -145,7 +150,7 @@ export class Kube {
   async collectionPath(apiVersion: string, kind: string, namespace?: string): Promise<string> {
     const info = await this.resource(apiVersion, kind);
     if (!info) throw new KubeError(`${kind} (${apiVersion})`, 404, 'NotFound', 'the server does not serve this kind');
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const base = apiPath(apiVersion);
     return info.namespaced && namespace ? `${base}/namespaces/${namespace}/${info.name}` : `${base}/${info.name}`;
   }
 
@@ -217,7 +222,7 @@ export class Kube {
   private async objectPath(apiVersion: string, kind: string, name: string, namespace: string | undefined, what: string): Promise<string> {
     const info = await this.resource(apiVersion, kind);
     if (!info) throw new KubeError(what, 404, 'NotFound', `the server does not serve ${kind} in ${apiVersion}`);
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const base = apiPath(apiVersion);
     return `${base}${info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${info.name}/${encodeURIComponent(name)}`;
   }
 

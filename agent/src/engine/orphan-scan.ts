@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Assignment, ResourceStatus } from '@flotilla/shared';
 import { groupKindRefusal } from '@flotilla/shared';
-import type { Kube } from './kube.ts';
+import { apiPath, type Kube } from './kube.ts';
 import type { Clock, DesiredSource, EngineState } from './ports.ts';
 import { KubeError } from './kube-errors.ts';
 import { parseApiVersion, parseTrackingId, refKey, refOf, TRACKING_ANNOTATION, TRACKING_LABEL, trackingLabelValue, type KubeObject } from './objects.ts';
@@ -156,10 +156,9 @@ export class OrphanWatch {
   }
 
   private async list(kind: ScanKind, namespace: string): Promise<ScannedObject[]> {
-    const base = kind.apiVersion.includes('/') ? `/apis/${kind.apiVersion}` : `/api/${kind.apiVersion}`;
     const { group } = parseApiVersion(kind.apiVersion);
     try {
-      const list = await this.deps.kube.listAll(`${base}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`, '', `list ${kind.kind} for orphaned resources`, METADATA_ONLY);
+      const list = await this.deps.kube.listAll(`${apiPath(kind.apiVersion)}/namespaces/${encodeURIComponent(namespace)}/${kind.resource}`, '', `list ${kind.kind} for orphaned resources`, METADATA_ONLY);
       return list.items.map((item) => {
         const meta = item.metadata as KubeObject['metadata'] & { uid?: string; ownerReferences?: { uid: string }[] };
         const tracked = meta.annotations?.[TRACKING_ANNOTATION];
